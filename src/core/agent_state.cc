@@ -1,0 +1,344 @@
+#include "core/agent_state.h"
+
+#include <algorithm>
+#include <cstdio>
+
+namespace vitals::core {
+namespace {
+
+// Liveness caps the score: the worst verdict among executions, heartbeats and stuck runs wins.
+constexpr double kDegradedCap = 79;
+constexpr double kCriticalCap = 49;
+constexpr double kFailedCap = 0;
+
+std::string Secs(Duration d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1fs", ToSecondsF(d));
+  return buf;
+}
+
+void Cap(HealthSnapshot& h, double cap, std::string issue) {
+  h.score = std::min(h.score, cap);
+  h.issues.push_back(std::move(issue));
+}
+
+}  // namespace
+
+std::string_view AgentAlertTypeName(AgentAlertType type) {
+  switch (type) {
+    case AgentAlertType::kHealth:
+      return "health";
+    case AgentAlertType::kHeartbeat:
+      return "heartbeat";
+    case AgentAlertType::kStuckExecution:
+      return "stuck_execution";
+    case AgentAlertType::kSloBurn:
+      return "slo_burn";
+  }
+  return "health";
+}
+
+AgentState::AgentState(std::string organization_id, std::string agent_id,
+                       std::shared_ptr<const AgentSettings> settings, const WindowConfig& w,
+                       Timestamp created_at, Duration pause_total)
+    : organization_id_(std::move(organization_id)),
+      agent_id_(std::move(agent_id)),
+      settings_(std::move(settings)),
+      created_at_(created_at),
+      short_window_(w.short_length, w.short_buckets),
+      long_window_(w.long_length, w.long_buckets),
+      short_latency_(w.short_length, w.short_sketch_slots, w.sketch_max_bins),
+      long_latency_(w.long_length, w.long_sketch_slots, w.sketch_max_bins) {
+  if (settings_->heartbeat) {
+    heartbeat_ = std::make_unique<HeartbeatTracker>(*settings_->heartbeat, created_at, pause_total);
+  }
+}
+
+void AgentState::SetSettings(std::shared_ptr<const AgentSettings> settings, Timestamp now,
+                             Duration pause_total) {
+  settings_ = std::move(settings);
+  if (!settings_->heartbeat) return;  // monitoring, once begun, continues with its settings
+  if (heartbeat_) {
+    heartbeat_->Reconfigure(*settings_->heartbeat);
+  } else {
+    heartbeat_ = std::make_unique<HeartbeatTracker>(*settings_->heartbeat, now, pause_total);
+  }
+}
+
+void AgentState::RecordExecution(const ExecutionSample& s, Timestamp now) {
+  const Timestamp t = std::min(s.timestamp, now);
+  short_window_.AdvanceTo(now);
+  long_window_.AdvanceTo(now);
+  short_latency_.AdvanceTo(now);
+  long_latency_.AdvanceTo(now);
+  short_window_.Add(t, s.success, s.latency_ms, s.cost_usd, s.tokens);
+  long_window_.Add(t, s.success, s.latency_ms, s.cost_usd, s.tokens);
+  short_latency_.Add(t, s.latency_ms);
+  long_latency_.Add(t, s.latency_ms);
+
+  ++operations_completed_;
+  if (!s.execution_id.empty()) in_flight_.Finish(s.execution_id);
+  if (s.success && (!last_success_at_ || t > *last_success_at_)) last_success_at_ = t;
+  if (!last_active_ || t > *last_active_) last_active_ = t;
+  if (last_event_at_ && t < *last_event_at_) return;  // out of order: history, not the streak
+  last_event_at_ = t;
+  last_failed_ = !s.success;
+  if (s.success) {
+    consecutive_failures_ = 0;
+  } else {
+    ++consecutive_failures_;
+    last_error_.assign(s.error_message);
+  }
+}
+
+Status AgentState::StartExecution(std::string_view execution_id, std::string_view action,
+                                  Timestamp started_at, int max_in_flight) {
+  if (Status s = in_flight_.Start(execution_id, action, started_at, max_in_flight); !s.ok()) {
+    return s;
+  }
+  if (!last_active_ || started_at > *last_active_) last_active_ = started_at;
+  return Status::Ok();
+}
+
+void AgentState::RecordHeartbeat(Timestamp received_at, Timestamp reported_at,
+                                 std::string metadata_json, Duration pause_total,
+                                 const HeartbeatConfig& default_config) {
+  if (!heartbeat_) {
+    heartbeat_ = std::make_unique<HeartbeatTracker>(settings_->heartbeat.value_or(default_config),
+                                                    received_at, pause_total);
+  }
+  heartbeat_->Record(received_at, reported_at, std::move(metadata_json), pause_total);
+}
+
+Duration AgentState::StuckDeadline(const StuckPolicy& policy) const {
+  if (settings_->stuck_after) return *settings_->stuck_after;
+  if (long_window_.Stats().total < policy.min_samples) return policy.default_deadline;
+  const std::optional<double> p99 = long_latency_.Quantile(0.99);
+  if (!p99) return policy.default_deadline;
+  return std::max(policy.min_deadline, Millis(*p99 * policy.latency_multiple));
+}
+
+void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_total,
+                               const StuckPolicy& stuck) const {
+  const bool known = h.status != HealthStatus::kUnknown;
+  if (!known) h.score = 100;
+  bool liveness_known = false;
+  if (heartbeat_) {
+    liveness_known = true;
+    const Duration elapsed = heartbeat_->Elapsed(now, pause_total);
+    const std::string since = "no heartbeat for " + Secs(elapsed) + " (interval " +
+                              Secs(heartbeat_->config().interval) + ")";
+    switch (heartbeat_->StateAt(now, pause_total)) {
+      case HeartbeatState::kHealthy:
+        break;
+      case HeartbeatState::kDegraded:
+        Cap(h, kDegradedCap, "Degraded: " + since);
+        break;
+      case HeartbeatState::kCritical:
+        Cap(h, kCriticalCap, "Critical: " + since);
+        break;
+      case HeartbeatState::kFailed:
+        Cap(h, kFailedCap, "Critical: heartbeat lost, " + since);
+        break;
+    }
+  }
+  const Duration deadline = StuckDeadline(stuck);
+  if (const int n = in_flight_.CountStartedBy(now - deadline); n > 0) {
+    liveness_known = true;
+    Cap(h, kDegradedCap,
+        "Degraded: " + std::to_string(n) + " stuck execution" + (n == 1 ? "" : "s") +
+            " (running longer than " + Secs(deadline) + ")");
+  }
+  if (known || liveness_known) {
+    h.status = HealthCalculator::StatusForScore(h.score);
+  } else {
+    h.score = 0;
+  }
+}
+
+AgentEvaluation AgentState::Evaluate(Timestamp now, Duration pause_total,
+                                     const EvaluationPolicy& policy,
+                                     const AlertSlot::IdFactory& next_id) {
+  short_window_.AdvanceTo(now);
+  long_window_.AdvanceTo(now);
+  short_latency_.AdvanceTo(now);
+  long_latency_.AdvanceTo(now);
+  in_flight_.DropStartedBefore(now - policy.stuck.abandon_after);
+
+  HealthInputs in;
+  in.stats_5min = short_window_.Stats();
+  in.stats_1hr = long_window_.Stats();
+  in.latency_p95_ms = short_latency_.Quantile(0.95);
+  in.consecutive_failures = consecutive_failures_;
+  in.last_success_at = last_success_at_;
+
+  AgentEvaluation out;
+  out.health = HealthCalculator(settings_->thresholds).Calculate(in, now);
+  ApplyLiveness(out.health, now, pause_total, policy.stuck);
+  if (out.health.status != HealthStatus::kUnknown) {
+    trend_.Record(now, out.health.score, policy.trend_spacing);
+  }
+
+  out.previous_status = last_status_;
+  out.transition = DetectTransition(last_status_, out.health.status);
+  last_status_ = out.health.status;
+  last_health_ = out.health;
+
+  if (!settings_->paused)
+    EvaluateAlerts(out.health, now, pause_total, policy, next_id, out.alert_changes);
+
+  if (heartbeat_) out.next_deadline = heartbeat_->NextChange(now, pause_total);
+  const Duration deadline = StuckDeadline(policy.stuck);
+  if (auto start = in_flight_.EarliestStartAfter(now - deadline)) {
+    const Timestamp stuck_at = *start + deadline;
+    if (!out.next_deadline || stuck_at < *out.next_deadline) out.next_deadline = stuck_at;
+  }
+  return out;
+}
+
+std::string AgentState::DisplayName() const {
+  return settings_->name.empty() ? agent_id_ : settings_->name;
+}
+
+void AgentState::EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration pause_total,
+                                const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
+                                std::vector<AlertChange>& out) {
+  const std::string name = DisplayName();
+  auto run = [&](AgentAlertType type, AlertCondition c) {
+    const AlertIdentity who{organization_id_, AlertSource::kAgent, agent_id_,
+                            std::string(AgentAlertTypeName(type))};
+    if (auto change =
+            alerts_[static_cast<int>(type)].Evaluate(c, who, now, policy.alerts, next_id)) {
+      out.push_back(std::move(*change));
+    }
+  };
+
+  AlertCondition health;
+  health.active = h.status == HealthStatus::kDegraded || h.status == HealthStatus::kCritical;
+  health.severity =
+      h.status == HealthStatus::kCritical ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+  if (health.active) {
+    char score[16];
+    std::snprintf(score, sizeof score, "%.0f", h.score);
+    health.message = "Agent " + name + " is " + std::string(HealthStatusName(h.status)) +
+                     " (score " + score + ")";
+    for (size_t i = 0; i < h.issues.size(); ++i) health.message += (i ? "; " : ": ") + h.issues[i];
+  }
+  run(AgentAlertType::kHealth, std::move(health));
+
+  AlertCondition beat;
+  if (heartbeat_) {
+    const HeartbeatState state = heartbeat_->StateAt(now, pause_total);
+    beat.active = state == HeartbeatState::kCritical || state == HeartbeatState::kFailed;
+    beat.severity =
+        state == HeartbeatState::kFailed ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+    beat.message = "Agent " + name + " heartbeat " + std::string(HeartbeatStateName(state)) +
+                   ": none for " + Secs(heartbeat_->Elapsed(now, pause_total));
+  }
+  run(AgentAlertType::kHeartbeat, std::move(beat));
+
+  AlertCondition stuck;
+  const Duration deadline = StuckDeadline(policy.stuck);
+  const int n = in_flight_.CountStartedBy(now - deadline);
+  stuck.active = n > 0;
+  stuck.message = "Agent " + name + " has " + std::to_string(n) + " execution" +
+                  (n == 1 ? "" : "s") + " running longer than " + Secs(deadline);
+  run(AgentAlertType::kStuckExecution, std::move(stuck));
+
+  AlertCondition slo;
+  const BurnRate burn =
+      EvaluateBurnRate(short_window_.Stats(), long_window_.Stats(), settings_->slo);
+  slo.active = burn.firing;
+  slo.severity = AlertSeverity::kCritical;
+  if (burn.firing) {
+    char buf[160];
+    std::snprintf(buf, sizeof buf,
+                  " is burning its error budget at %.1fx (1h) and %.1fx (5m); objective %.2f%%",
+                  *burn.long_window, *burn.short_window, settings_->slo.objective * 100);
+    slo.message = "Agent " + name + buf;
+  }
+  run(AgentAlertType::kSloBurn, std::move(slo));
+}
+
+AgentView AgentState::View(Timestamp now, Duration pause_total, const EvaluationPolicy& policy) {
+  short_window_.AdvanceTo(now);
+  long_window_.AdvanceTo(now);
+  short_latency_.AdvanceTo(now);
+  long_latency_.AdvanceTo(now);
+
+  AgentView v;
+  v.organization_id = organization_id_;
+  v.agent_id = agent_id_;
+  v.settings = *settings_;
+  v.created_at = created_at_;
+  v.health = last_health_;
+  v.short_window = short_window_.Stats();
+  v.long_window = long_window_.Stats();
+  const double qs[] = {0.5, 0.95, 0.99};
+  double out[3];
+  if (short_latency_.Quantiles(qs, out)) v.short_latency = {out[0], out[1], out[2]};
+  if (long_latency_.Quantiles(qs, out)) v.long_latency = {out[0], out[1], out[2]};
+  v.burn_rate = EvaluateBurnRate(v.short_window, v.long_window, settings_->slo);
+
+  v.activity = Activity();
+  if (const InFlightExecution* newest = in_flight_.Newest()) v.current_operation = newest->action;
+  v.operations_completed = operations_completed_;
+  v.last_active = last_active_;
+  v.last_error = last_error_;
+  v.trend = trend_.Trend();
+  v.confidence = ConfidenceScore(v.long_window.total, heartbeat_ != nullptr, trend_.StdDev());
+
+  if (heartbeat_) {
+    HeartbeatView hb;
+    hb.state = heartbeat_->StateAt(now, pause_total);
+    hb.mode = heartbeat_->config().mode;
+    hb.interval = heartbeat_->config().interval;
+    hb.failure_threshold = heartbeat_->config().failure_threshold;
+    hb.last_heartbeat = heartbeat_->last_heartbeat();
+    hb.elapsed = heartbeat_->Elapsed(now, pause_total);
+    hb.phi = heartbeat_->Phi(now, pause_total);
+    hb.total = heartbeat_->total_heartbeats();
+    hb.intervals = heartbeat_->Intervals();
+    v.heartbeat = hb;
+  }
+  v.in_flight = in_flight_.All();
+  v.stuck_deadline = StuckDeadline(policy.stuck);
+  v.stuck_executions = in_flight_.CountStartedBy(now - v.stuck_deadline);
+  for (const AlertSlot& slot : alerts_) {
+    if (slot.open_alert()) v.open_alerts.push_back(*slot.open_alert());
+  }
+  return v;
+}
+
+ActivityStatus AgentState::Activity() const {
+  if (settings_->paused) return ActivityStatus::kPaused;
+  if (in_flight_.size() > 0) return ActivityStatus::kActive;
+  if (last_failed_) return ActivityStatus::kError;
+  return ActivityStatus::kIdle;
+}
+
+void AgentState::RestoreCounters(int consecutive_failures, std::optional<Timestamp> last_success_at,
+                                 uint64_t operations_completed,
+                                 std::optional<HealthStatus> last_status) {
+  consecutive_failures_ = consecutive_failures;
+  last_success_at_ = last_success_at;
+  operations_completed_ = operations_completed;
+  last_status_ = last_status;
+  last_failed_ = consecutive_failures > 0;
+}
+
+size_t AgentState::MemoryUsage() const {
+  size_t bytes =
+      sizeof(*this) + organization_id_.capacity() + agent_id_.capacity() + last_error_.capacity();
+  bytes += short_window_.MemoryUsage() + long_window_.MemoryUsage() - 2 * sizeof(RollingWindow);
+  bytes += short_latency_.MemoryUsage() + long_latency_.MemoryUsage() - 2 * sizeof(SlidingSketch);
+  bytes += in_flight_.MemoryUsage() - sizeof(InFlightExecutions);
+  if (heartbeat_) bytes += heartbeat_->MemoryUsage();
+  for (const std::string& issue : last_health_.issues) bytes += sizeof(issue) + issue.capacity();
+  for (const AlertSlot& slot : alerts_) {
+    if (slot.open_alert()) bytes += sizeof(Alert) + slot.open_alert()->message.capacity();
+  }
+  return bytes;
+}
+
+}  // namespace vitals::core

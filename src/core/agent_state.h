@@ -1,0 +1,142 @@
+// AgentState: everything the monitor knows about one agent, and the rules that judge it.
+//
+// Ingest (RecordExecution, StartExecution, RecordHeartbeat) only updates counters and marks
+// nothing; Evaluate() turns the current data into a health verdict (seed 000's calculator, capped
+// by heartbeat liveness and stuck executions), detects the transition from the previous verdict,
+// and runs the agent's alert slots. The engine decides when to evaluate.
+//
+// Memory is fixed per agent: windows and sketches are bounded by configuration and released
+// when empty, in-flight executions are capped, heartbeat history is bounded.
+//
+// Not thread-safe: the engine holds the agent's shard lock around every call.
+#pragma once
+
+#include <array>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agent_settings.h"
+#include "core/agent_view.h"
+#include "core/alert_slot.h"
+#include "core/health_calculator.h"
+#include "core/health_status.h"
+#include "core/heartbeat_tracker.h"
+#include "core/in_flight_executions.h"
+#include "core/rolling_window.h"
+#include "core/score_trend.h"
+#include "core/sliding_sketch.h"
+
+namespace vitals::core {
+
+// One finished execution, as the engine feeds it (views into the caller's event).
+struct ExecutionSample {
+  Timestamp timestamp;
+  double latency_ms = 0;
+  double cost_usd = 0;
+  int64_t tokens = 0;
+  bool success = true;
+  std::string_view execution_id;
+  std::string_view error_message;
+};
+
+// The alert types an agent can raise (one AlertSlot each).
+enum class AgentAlertType { kHealth, kHeartbeat, kStuckExecution, kSloBurn };
+inline constexpr int kAgentAlertTypeCount = 4;
+std::string_view AgentAlertTypeName(AgentAlertType type);  // "health", "heartbeat", ...
+
+struct AgentEvaluation {
+  HealthSnapshot health;
+  std::optional<HealthStatus> previous_status;  // nullopt on the agent's first evaluation
+  std::optional<TransitionKind> transition;
+  std::vector<AlertChange> alert_changes;
+  std::optional<Timestamp> next_deadline;  // when time alone may change the verdict
+};
+
+class AgentState {
+ public:
+  AgentState(std::string organization_id, std::string agent_id,
+             std::shared_ptr<const AgentSettings> settings, const WindowConfig& windows,
+             Timestamp created_at, Duration pause_total);
+
+  const std::string& organization_id() const { return organization_id_; }
+  const std::string& agent_id() const { return agent_id_; }
+  const AgentSettings& settings() const { return *settings_; }
+  const std::shared_ptr<const AgentSettings>& shared_settings() const { return settings_; }
+  Timestamp created_at() const { return created_at_; }
+
+  // Replaces the settings; starts, reconfigures or stops heartbeat monitoring to match.
+  void SetSettings(std::shared_ptr<const AgentSettings> settings, Timestamp now,
+                   Duration pause_total);
+
+  // Counts a finished execution. Future timestamps (already bounded by validation) count as `now`;
+  // ones older than a window are left out of it. Out-of-order events count in the windows but do
+  // not move the consecutive-failure streak, which follows event time.
+  void RecordExecution(const ExecutionSample& sample, Timestamp now);
+  // Marks an execution as started (two-part reporting); ResourceExhausted past the in-flight cap.
+  Status StartExecution(std::string_view execution_id, std::string_view action,
+                        Timestamp started_at, int max_in_flight);
+  // Records a heartbeat; an agent not yet monitored starts with `default_config`.
+  void RecordHeartbeat(Timestamp received_at, Timestamp reported_at, std::string metadata_json,
+                       Duration pause_total, const HeartbeatConfig& default_config);
+
+  AgentEvaluation Evaluate(Timestamp now, Duration pause_total, const EvaluationPolicy& policy,
+                           const AlertSlot::IdFactory& next_id);
+
+  // A full copy for readers. Advances the windows to `now` (hence non-const).
+  AgentView View(Timestamp now, Duration pause_total, const EvaluationPolicy& policy);
+
+  // The last evaluated status; nullopt before the first evaluation.
+  std::optional<HealthStatus> last_status() const { return last_status_; }
+  double last_score() const { return last_health_.score; }
+  ActivityStatus Activity() const;
+  const HeartbeatTracker* heartbeat() const { return heartbeat_.get(); }
+  const AlertSlot& alert_slot(AgentAlertType t) const { return alerts_[static_cast<int>(t)]; }
+  AlertSlot& mutable_alert_slot(AgentAlertType t) { return alerts_[static_cast<int>(t)]; }
+
+  // Restores what a restart must not lose (see the store's checkpoint).
+  void RestoreCounters(int consecutive_failures, std::optional<Timestamp> last_success_at,
+                       uint64_t operations_completed, std::optional<HealthStatus> last_status);
+
+  // Bytes held by this agent's state.
+  size_t MemoryUsage() const;
+
+ private:
+  Duration StuckDeadline(const StuckPolicy& policy) const;
+  void ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_total,
+                     const StuckPolicy& stuck) const;
+  void EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration pause_total,
+                      const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
+                      std::vector<AlertChange>& out);
+  std::string DisplayName() const;
+
+  std::string organization_id_;
+  std::string agent_id_;
+  std::shared_ptr<const AgentSettings> settings_;
+  Timestamp created_at_;
+
+  RollingWindow short_window_;
+  RollingWindow long_window_;
+  SlidingSketch short_latency_;
+  SlidingSketch long_latency_;
+
+  int consecutive_failures_ = 0;
+  std::optional<Timestamp> last_event_at_;  // newest event time seen (orders the streak)
+  std::optional<Timestamp> last_success_at_;
+  std::optional<Timestamp> last_active_;
+  bool last_failed_ = false;
+  uint64_t operations_completed_ = 0;
+  std::string last_error_;
+
+  InFlightExecutions in_flight_;
+  std::unique_ptr<HeartbeatTracker> heartbeat_;
+  ScoreTrend trend_;
+
+  std::optional<HealthStatus> last_status_;
+  HealthSnapshot last_health_;
+  std::array<AlertSlot, kAgentAlertTypeCount> alerts_;
+};
+
+}  // namespace vitals::core

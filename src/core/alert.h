@@ -1,0 +1,60 @@
+// Alert: something that needs a person, raised from a condition on a source.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/time.h"
+
+namespace vitals::core {
+
+enum class AlertSeverity { kInfo, kWarning, kCritical };
+enum class AlertSource { kSystem, kAgent, kIntegration };
+
+std::string_view AlertSeverityName(AlertSeverity s);  // "info", "warning", "critical"
+std::optional<AlertSeverity> ParseAlertSeverity(std::string_view name);
+std::string_view AlertSourceName(AlertSource s);  // "system", "agent", "integration"
+std::optional<AlertSource> ParseAlertSource(std::string_view name);
+
+struct Alert {
+  std::string id;  // "alert_<n>", unique per monitor
+  std::string organization_id;
+  AlertSeverity severity = AlertSeverity::kWarning;
+  AlertSource source_type = AlertSource::kAgent;
+  std::string source_id;
+  std::string type;  // e.g. "health", "heartbeat", "stuck_execution", "slo_burn"
+  std::string message;
+  Timestamp raised_at;
+  Timestamp updated_at;
+  std::optional<Timestamp> resolved_at;
+  std::optional<Timestamp> acknowledged_at;
+  std::string acknowledged_by;
+  std::optional<Timestamp> last_notified_at;
+  bool flapping = false;
+  std::string metadata_json = "{}";
+
+  bool open() const { return !resolved_at.has_value(); }
+  bool acknowledged() const { return acknowledged_at.has_value(); }
+};
+
+enum class AlertChangeKind {
+  kRaised,
+  kEscalated,  // severity rose while open
+  kUpdated,    // severity fell or the message changed while open
+  kAcknowledged,
+  kResolved,
+  kFlappingStarted,
+  kFlappingStopped,
+};
+
+std::string_view AlertChangeKindName(AlertChangeKind kind);  // "raised", "escalated", ...
+
+struct AlertChange {
+  AlertChangeKind kind;
+  Alert alert;                    // the alert after the change
+  bool notify = false;            // whether delivery should tell people about this change
+  std::string suppressed_reason;  // why notify is false: "cooldown", "flapping", "paused", ...
+};
+
+}  // namespace vitals::core

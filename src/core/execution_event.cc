@@ -1,0 +1,99 @@
+#include "core/execution_event.h"
+
+#include <cmath>
+#include <string>
+
+namespace vitals::core {
+namespace {
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+Status CheckText(std::string_view field, std::string_view value, size_t max_length) {
+  if (value.size() > max_length) {
+    return Status::InvalidArgument(std::string(field) + ": too long (" +
+                                   std::to_string(value.size()) + " bytes, max " +
+                                   std::to_string(max_length) + ")");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateId(std::string_view field, std::string_view value, size_t max_length) {
+  if (value.empty()) return Status::InvalidArgument(std::string(field) + ": required");
+  if (Status s = CheckText(field, value, max_length); !s.ok()) return s;
+  for (unsigned char c : value) {
+    if (c < 0x20 || c == 0x7f) {
+      return Status::InvalidArgument(std::string(field) + ": contains a control character");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateTimestamp(std::string_view field, Timestamp t, const EventLimits& limits,
+                         Timestamp now) {
+  if (t > now + limits.max_future_skew) {
+    return Status::InvalidArgument(std::string(field) + ": " + Num(ToSecondsF(t - now)) +
+                                   " s in the future (max skew " +
+                                   Num(ToSecondsF(limits.max_future_skew)) + " s)");
+  }
+  if (t < now - limits.max_past_age) {
+    return Status::InvalidArgument(std::string(field) + ": " + Num(ToSecondsF(now - t)) +
+                                   " s in the past (max age " +
+                                   Num(ToSecondsF(limits.max_past_age)) + " s)");
+  }
+  return Status::Ok();
+}
+
+Status ValidateEvent(const ExecutionEvent& e, const EventLimits& limits, Timestamp now) {
+  if (Status s = ValidateId("organization_id", e.organization_id, limits.max_id_length); !s.ok()) {
+    return s;
+  }
+  if (Status s = ValidateId("agent_id", e.agent_id, limits.max_id_length); !s.ok()) return s;
+  if (Status s = CheckText("execution_id", e.execution_id, limits.max_id_length); !s.ok()) return s;
+  if (!e.integration_id.empty()) {
+    if (Status s = ValidateId("integration_id", e.integration_id, limits.max_id_length); !s.ok()) {
+      return s;
+    }
+  }
+  if (e.status.empty()) return Status::InvalidArgument("status: must not be empty");
+  const std::pair<std::string_view, const std::string*> texts[] = {
+      {"status", &e.status},
+      {"action_type", &e.action_type},
+      {"action_name", &e.action_name},
+      {"input_summary", &e.input_summary},
+      {"output_summary", &e.output_summary},
+      {"error_message", &e.error_message}};
+  for (const auto& [field, value] : texts) {
+    if (Status s = CheckText(field, *value, limits.max_text_length); !s.ok()) return s;
+  }
+  if (Status s = CheckText("metadata", e.metadata_json, limits.max_metadata_length); !s.ok()) {
+    return s;
+  }
+  if (!std::isfinite(e.latency_ms) || e.latency_ms < 0) {
+    return Status::InvalidArgument("latency_ms: must be a number >= 0, got " + Num(e.latency_ms));
+  }
+  if (e.latency_ms > limits.max_latency_ms) {
+    return Status::InvalidArgument("latency_ms: " + Num(e.latency_ms) + " exceeds the maximum " +
+                                   Num(limits.max_latency_ms));
+  }
+  if (!std::isfinite(e.cost_usd) || e.cost_usd < 0) {
+    return Status::InvalidArgument("cost_usd: must be a number >= 0, got " + Num(e.cost_usd));
+  }
+  if (e.cost_usd > limits.max_cost_usd) {
+    return Status::InvalidArgument("cost_usd: " + Num(e.cost_usd) + " exceeds the maximum " +
+                                   Num(limits.max_cost_usd));
+  }
+  if (e.token_count && (*e.token_count < 0 || *e.token_count > limits.max_token_count)) {
+    return Status::InvalidArgument("token_count: must be between 0 and " +
+                                   std::to_string(limits.max_token_count) + ", got " +
+                                   std::to_string(*e.token_count));
+  }
+  return ValidateTimestamp("timestamp", e.timestamp, limits, now);
+}
+
+}  // namespace vitals::core

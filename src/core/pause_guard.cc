@@ -1,0 +1,18 @@
+#include "core/pause_guard.h"
+
+namespace vitals::core {
+
+std::optional<Duration> PauseGuard::Observe(Timestamp now) {
+  std::optional<Duration> pause;
+  if (last_tick_ && now > *last_tick_) {
+    const Duration gap = now - *last_tick_;
+    if (gap > tick_interval_ + tolerance_) {
+      pause = gap - tick_interval_;
+      total_ += *pause;
+    }
+  }
+  if (!last_tick_ || now > *last_tick_) last_tick_ = now;
+  return pause;
+}
+
+}  // namespace vitals::core
