@@ -22,6 +22,16 @@ Status WindowConfig::Validate() const {
     if (length.count() % parts != 0) return Invalid(name, "must divide the window length evenly");
   }
   if (long_length < short_length) return Invalid("long_length", "must be >= short_length");
+  // Ingest groups executions by short bucket (PendingExecutions): every other bucket and slot
+  // must be a whole number of short buckets so a group never straddles one of their edges.
+  const Duration unit = short_length / short_buckets;
+  for (Duration width : {long_length / long_buckets, short_length / short_sketch_slots,
+                         long_length / long_sketch_slots}) {
+    if (width.count() % unit.count() != 0) {
+      return Invalid("windows", "bucket and slot widths must be multiples of the short bucket (" +
+                                    std::to_string(unit.count() / 1000) + " ms)");
+    }
+  }
   if (sketch_max_bins < 16 || sketch_max_bins > 4096) {
     return Invalid("sketch_max_bins", "must be between 16 and 4096");
   }

@@ -38,17 +38,25 @@ std::string_view AgentAlertTypeName(AgentAlertType type) {
   return "health";
 }
 
+std::optional<AgentAlertType> ParseAgentAlertType(std::string_view name) {
+  for (int i = 0; i < kAgentAlertTypeCount; ++i) {
+    const auto t = static_cast<AgentAlertType>(i);
+    if (AgentAlertTypeName(t) == name) return t;
+  }
+  return std::nullopt;
+}
+
 AgentState::AgentState(std::string organization_id, std::string agent_id,
                        std::shared_ptr<const AgentSettings> settings, const WindowConfig& w,
                        Timestamp created_at, Duration pause_total)
     : organization_id_(std::move(organization_id)),
       agent_id_(std::move(agent_id)),
-      settings_(std::move(settings)),
-      created_at_(created_at),
       short_window_(w.short_length, w.short_buckets),
       long_window_(w.long_length, w.long_buckets),
       short_latency_(w.short_length, w.short_sketch_slots, w.sketch_max_bins),
-      long_latency_(w.long_length, w.long_sketch_slots, w.sketch_max_bins) {
+      long_latency_(w.long_length, w.long_sketch_slots, w.sketch_max_bins),
+      settings_(std::move(settings)),
+      created_at_(created_at) {
   if (settings_->heartbeat) {
     heartbeat_ = std::make_unique<HeartbeatTracker>(*settings_->heartbeat, created_at, pause_total);
   }
@@ -65,23 +73,37 @@ void AgentState::SetSettings(std::shared_ptr<const AgentSettings> settings, Time
   }
 }
 
-void AgentState::RecordExecution(const ExecutionSample& s, Timestamp now) {
-  const Timestamp t = std::min(s.timestamp, now);
+void AgentState::AdvanceTo(Timestamp now) {
+  pending_.FlushInto(short_window_, long_window_, short_latency_, long_latency_);
   short_window_.AdvanceTo(now);
   long_window_.AdvanceTo(now);
   short_latency_.AdvanceTo(now);
   long_latency_.AdvanceTo(now);
-  short_window_.Add(t, s.success, s.latency_ms, s.cost_usd, s.tokens);
-  long_window_.Add(t, s.success, s.latency_ms, s.cost_usd, s.tokens);
-  short_latency_.Add(t, s.latency_ms);
-  long_latency_.Add(t, s.latency_ms);
+}
+
+void AgentState::RecordExecution(const ExecutionSample& s, Timestamp now) {
+  RecordExecution(s, SlidingSketch::BinOf(s.latency_ms, SketchMapping::Default()), now);
+}
+
+void AgentState::RecordExecution(const ExecutionSample& s, int32_t latency_bin, Timestamp now) {
+  // Windows are moved to `now` (and pending groups flushed) before anything is read from them,
+  // so ingest only appends to the pending group.
+  const Timestamp t = std::min(s.timestamp, now);
+  const int64_t t_us = ToMicros(t);
+  const int64_t width = short_window_.bucket_width().count();
+  if (!pending_.Accepts(t_us, width)) {
+    pending_.FlushInto(short_window_, long_window_, short_latency_, long_latency_);
+  }
+  if (pending_.Add(t_us, width, s.success, s.latency_ms, s.cost_usd, s.tokens, latency_bin)) {
+    pending_.FlushInto(short_window_, long_window_, short_latency_, long_latency_);
+  }
 
   ++operations_completed_;
   if (!s.execution_id.empty()) in_flight_.Finish(s.execution_id);
-  if (s.success && (!last_success_at_ || t > *last_success_at_)) last_success_at_ = t;
-  if (!last_active_ || t > *last_active_) last_active_ = t;
-  if (last_event_at_ && t < *last_event_at_) return;  // out of order: history, not the streak
-  last_event_at_ = t;
+  if (s.success && t_us > last_success_us_) last_success_us_ = t_us;
+  if (t_us > last_active_us_) last_active_us_ = t_us;
+  if (t_us < last_event_us_) return;  // out of order: history, not the streak
+  last_event_us_ = t_us;
   last_failed_ = !s.success;
   if (s.success) {
     consecutive_failures_ = 0;
@@ -96,7 +118,7 @@ Status AgentState::StartExecution(std::string_view execution_id, std::string_vie
   if (Status s = in_flight_.Start(execution_id, action, started_at, max_in_flight); !s.ok()) {
     return s;
   }
-  if (!last_active_ || started_at > *last_active_) last_active_ = started_at;
+  last_active_us_ = std::max(last_active_us_, ToMicros(started_at));
   return Status::Ok();
 }
 
@@ -119,35 +141,29 @@ Duration AgentState::StuckDeadline(const StuckPolicy& policy) const {
 }
 
 void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_total,
-                               const StuckPolicy& stuck) const {
+                               std::optional<Duration> stuck_deadline) const {
   const bool known = h.status != HealthStatus::kUnknown;
   if (!known) h.score = 100;
   bool liveness_known = false;
   if (heartbeat_) {
     liveness_known = true;
-    const Duration elapsed = heartbeat_->Elapsed(now, pause_total);
-    const std::string since = "no heartbeat for " + Secs(elapsed) + " (interval " +
-                              Secs(heartbeat_->config().interval) + ")";
-    switch (heartbeat_->StateAt(now, pause_total)) {
-      case HeartbeatState::kHealthy:
-        break;
-      case HeartbeatState::kDegraded:
-        Cap(h, kDegradedCap, "Degraded: " + since);
-        break;
-      case HeartbeatState::kCritical:
-        Cap(h, kCriticalCap, "Critical: " + since);
-        break;
-      case HeartbeatState::kFailed:
+    const HeartbeatState state = heartbeat_->StateAt(now, pause_total);
+    if (state != HeartbeatState::kHealthy) {
+      const std::string since = "no heartbeat for " + Secs(heartbeat_->Elapsed(now, pause_total)) +
+                                " (interval " + Secs(heartbeat_->config().interval) + ")";
+      if (state == HeartbeatState::kDegraded) Cap(h, kDegradedCap, "Degraded: " + since);
+      if (state == HeartbeatState::kCritical) Cap(h, kCriticalCap, "Critical: " + since);
+      if (state == HeartbeatState::kFailed)
         Cap(h, kFailedCap, "Critical: heartbeat lost, " + since);
-        break;
     }
   }
-  const Duration deadline = StuckDeadline(stuck);
-  if (const int n = in_flight_.CountStartedBy(now - deadline); n > 0) {
-    liveness_known = true;
-    Cap(h, kDegradedCap,
-        "Degraded: " + std::to_string(n) + " stuck execution" + (n == 1 ? "" : "s") +
-            " (running longer than " + Secs(deadline) + ")");
+  if (stuck_deadline) {
+    if (const int n = in_flight_.CountStartedBy(now - *stuck_deadline); n > 0) {
+      liveness_known = true;
+      Cap(h, kDegradedCap,
+          "Degraded: " + std::to_string(n) + " stuck execution" + (n == 1 ? "" : "s") +
+              " (running longer than " + Secs(*stuck_deadline) + ")");
+    }
   }
   if (known || liveness_known) {
     h.status = HealthCalculator::StatusForScore(h.score);
@@ -159,22 +175,23 @@ void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_
 AgentEvaluation AgentState::Evaluate(Timestamp now, Duration pause_total,
                                      const EvaluationPolicy& policy,
                                      const AlertSlot::IdFactory& next_id) {
-  short_window_.AdvanceTo(now);
-  long_window_.AdvanceTo(now);
-  short_latency_.AdvanceTo(now);
-  long_latency_.AdvanceTo(now);
-  in_flight_.DropStartedBefore(now - policy.stuck.abandon_after);
+  AdvanceTo(now);
+  std::optional<Duration> stuck_deadline;
+  if (in_flight_.size() > 0) {
+    in_flight_.DropStartedBefore(now - policy.stuck.abandon_after);
+    stuck_deadline = StuckDeadline(policy.stuck);
+  }
 
   HealthInputs in;
   in.stats_5min = short_window_.Stats();
   in.stats_1hr = long_window_.Stats();
   in.latency_p95_ms = short_latency_.Quantile(0.95);
   in.consecutive_failures = consecutive_failures_;
-  in.last_success_at = last_success_at_;
+  in.last_success_at = Opt(last_success_us_);
 
   AgentEvaluation out;
   out.health = HealthCalculator(settings_->thresholds).Calculate(in, now);
-  ApplyLiveness(out.health, now, pause_total, policy.stuck);
+  ApplyLiveness(out.health, now, pause_total, stuck_deadline);
   if (out.health.status != HealthStatus::kUnknown) {
     trend_.Record(now, out.health.score, policy.trend_spacing);
   }
@@ -184,66 +201,76 @@ AgentEvaluation AgentState::Evaluate(Timestamp now, Duration pause_total,
   last_status_ = out.health.status;
   last_health_ = out.health;
 
-  if (!settings_->paused)
-    EvaluateAlerts(out.health, now, pause_total, policy, next_id, out.alert_changes);
+  if (!settings_->paused) {
+    EvaluateAlerts(out.health, now, pause_total, stuck_deadline, policy, next_id,
+                   out.alert_changes);
+  }
 
   if (heartbeat_) out.next_deadline = heartbeat_->NextChange(now, pause_total);
-  const Duration deadline = StuckDeadline(policy.stuck);
-  if (auto start = in_flight_.EarliestStartAfter(now - deadline)) {
-    const Timestamp stuck_at = *start + deadline;
-    if (!out.next_deadline || stuck_at < *out.next_deadline) out.next_deadline = stuck_at;
+  if (stuck_deadline) {
+    if (auto start = in_flight_.EarliestStartAfter(now - *stuck_deadline)) {
+      const Timestamp stuck_at = *start + *stuck_deadline;
+      if (!out.next_deadline || stuck_at < *out.next_deadline) out.next_deadline = stuck_at;
+    }
   }
   return out;
 }
 
-std::string AgentState::DisplayName() const {
+const std::string& AgentState::DisplayName() const {
   return settings_->name.empty() ? agent_id_ : settings_->name;
 }
 
 void AgentState::EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration pause_total,
+                                std::optional<Duration> stuck_deadline,
                                 const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
                                 std::vector<AlertChange>& out) {
-  const std::string name = DisplayName();
-  auto run = [&](AgentAlertType type, AlertCondition c) {
+  // Messages are built only for active conditions: most evaluations of most agents raise nothing.
+  auto run = [&](AgentAlertType type, const AlertCondition& c) {
     const AlertIdentity who{organization_id_, AlertSource::kAgent, agent_id_,
-                            std::string(AgentAlertTypeName(type))};
+                            AgentAlertTypeName(type)};
     if (auto change =
             alerts_[static_cast<int>(type)].Evaluate(c, who, now, policy.alerts, next_id)) {
       out.push_back(std::move(*change));
     }
   };
+  const std::string& name = DisplayName();
 
   AlertCondition health;
   health.active = h.status == HealthStatus::kDegraded || h.status == HealthStatus::kCritical;
-  health.severity =
-      h.status == HealthStatus::kCritical ? AlertSeverity::kCritical : AlertSeverity::kWarning;
   if (health.active) {
+    health.severity =
+        h.status == HealthStatus::kCritical ? AlertSeverity::kCritical : AlertSeverity::kWarning;
     char score[16];
     std::snprintf(score, sizeof score, "%.0f", h.score);
     health.message = "Agent " + name + " is " + std::string(HealthStatusName(h.status)) +
                      " (score " + score + ")";
     for (size_t i = 0; i < h.issues.size(); ++i) health.message += (i ? "; " : ": ") + h.issues[i];
   }
-  run(AgentAlertType::kHealth, std::move(health));
+  run(AgentAlertType::kHealth, health);
 
   AlertCondition beat;
   if (heartbeat_) {
     const HeartbeatState state = heartbeat_->StateAt(now, pause_total);
     beat.active = state == HeartbeatState::kCritical || state == HeartbeatState::kFailed;
-    beat.severity =
-        state == HeartbeatState::kFailed ? AlertSeverity::kCritical : AlertSeverity::kWarning;
-    beat.message = "Agent " + name + " heartbeat " + std::string(HeartbeatStateName(state)) +
-                   ": none for " + Secs(heartbeat_->Elapsed(now, pause_total));
+    if (beat.active) {
+      beat.severity =
+          state == HeartbeatState::kFailed ? AlertSeverity::kCritical : AlertSeverity::kWarning;
+      beat.message = "Agent " + name + " heartbeat " + std::string(HeartbeatStateName(state)) +
+                     ": none for " + Secs(heartbeat_->Elapsed(now, pause_total));
+    }
   }
-  run(AgentAlertType::kHeartbeat, std::move(beat));
+  run(AgentAlertType::kHeartbeat, beat);
 
   AlertCondition stuck;
-  const Duration deadline = StuckDeadline(policy.stuck);
-  const int n = in_flight_.CountStartedBy(now - deadline);
-  stuck.active = n > 0;
-  stuck.message = "Agent " + name + " has " + std::to_string(n) + " execution" +
-                  (n == 1 ? "" : "s") + " running longer than " + Secs(deadline);
-  run(AgentAlertType::kStuckExecution, std::move(stuck));
+  if (stuck_deadline) {
+    const int n = in_flight_.CountStartedBy(now - *stuck_deadline);
+    stuck.active = n > 0;
+    if (stuck.active) {
+      stuck.message = "Agent " + name + " has " + std::to_string(n) + " execution" +
+                      (n == 1 ? "" : "s") + " running longer than " + Secs(*stuck_deadline);
+    }
+  }
+  run(AgentAlertType::kStuckExecution, stuck);
 
   AlertCondition slo;
   const BurnRate burn =
@@ -257,14 +284,11 @@ void AgentState::EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration
                   *burn.long_window, *burn.short_window, settings_->slo.objective * 100);
     slo.message = "Agent " + name + buf;
   }
-  run(AgentAlertType::kSloBurn, std::move(slo));
+  run(AgentAlertType::kSloBurn, slo);
 }
 
 AgentView AgentState::View(Timestamp now, Duration pause_total, const EvaluationPolicy& policy) {
-  short_window_.AdvanceTo(now);
-  long_window_.AdvanceTo(now);
-  short_latency_.AdvanceTo(now);
-  long_latency_.AdvanceTo(now);
+  AdvanceTo(now);
 
   AgentView v;
   v.organization_id = organization_id_;
@@ -283,7 +307,7 @@ AgentView AgentState::View(Timestamp now, Duration pause_total, const Evaluation
   v.activity = Activity();
   if (const InFlightExecution* newest = in_flight_.Newest()) v.current_operation = newest->action;
   v.operations_completed = operations_completed_;
-  v.last_active = last_active_;
+  v.last_active = Opt(last_active_us_);
   v.last_error = last_error_;
   v.trend = trend_.Trend();
   v.confidence = ConfidenceScore(v.long_window.total, heartbeat_ != nullptr, trend_.StdDev());
@@ -321,7 +345,7 @@ void AgentState::RestoreCounters(int consecutive_failures, std::optional<Timesta
                                  uint64_t operations_completed,
                                  std::optional<HealthStatus> last_status) {
   consecutive_failures_ = consecutive_failures;
-  last_success_at_ = last_success_at;
+  last_success_us_ = last_success_at ? ToMicros(*last_success_at) : kNever;
   operations_completed_ = operations_completed;
   last_status_ = last_status;
   last_failed_ = consecutive_failures > 0;

@@ -25,6 +25,7 @@
 #include "core/health_status.h"
 #include "core/heartbeat_tracker.h"
 #include "core/in_flight_executions.h"
+#include "core/pending_executions.h"
 #include "core/rolling_window.h"
 #include "core/score_trend.h"
 #include "core/sliding_sketch.h"
@@ -46,6 +47,7 @@ struct ExecutionSample {
 enum class AgentAlertType { kHealth, kHeartbeat, kStuckExecution, kSloBurn };
 inline constexpr int kAgentAlertTypeCount = 4;
 std::string_view AgentAlertTypeName(AgentAlertType type);  // "health", "heartbeat", ...
+std::optional<AgentAlertType> ParseAgentAlertType(std::string_view name);
 
 struct AgentEvaluation {
   HealthSnapshot health;
@@ -82,6 +84,19 @@ class AgentState {
   void RecordHeartbeat(Timestamp received_at, Timestamp reported_at, std::string metadata_json,
                        Duration pause_total, const HeartbeatConfig& default_config);
 
+  // Hints the CPU to fetch the fields every ingested event touches: the key, the streak and the
+  // pending sums (no loads: safe on memory not yet cached).
+  void PrefetchHot() const {
+    const char* p = reinterpret_cast<const char*>(this);
+    const char* end = reinterpret_cast<const char*>(pending_.bins_begin());
+    for (; p < end; p += 64) __builtin_prefetch(p, 1);
+  }
+  // Hints the CPU to fetch the pending bin slot the next event writes. Reads the pending count:
+  // call once PrefetchHot() has had time to land.
+  void PrefetchNextBin() const { pending_.PrefetchNextBin(); }
+  // RecordExecution with the latency bin (SlidingSketch::BinOf) already computed.
+  void RecordExecution(const ExecutionSample& sample, int32_t latency_bin, Timestamp now);
+
   AgentEvaluation Evaluate(Timestamp now, Duration pause_total, const EvaluationPolicy& policy,
                            const AlertSlot::IdFactory& next_id);
 
@@ -90,7 +105,8 @@ class AgentState {
 
   // The last evaluated status; nullopt before the first evaluation.
   std::optional<HealthStatus> last_status() const { return last_status_; }
-  double last_score() const { return last_health_.score; }
+  const HealthSnapshot& last_health() const { return last_health_; }
+  size_t in_flight_count() const { return in_flight_.size(); }
   ActivityStatus Activity() const;
   const HeartbeatTracker* heartbeat() const { return heartbeat_.get(); }
   const AlertSlot& alert_slot(AgentAlertType t) const { return alerts_[static_cast<int>(t)]; }
@@ -104,36 +120,47 @@ class AgentState {
   size_t MemoryUsage() const;
 
  private:
+  // Flushes pending executions and moves every window to `now`; every read starts here.
+  void AdvanceTo(Timestamp now);
   Duration StuckDeadline(const StuckPolicy& policy) const;
+  // Caps the verdict by heartbeat liveness and stuck executions (deadline: nullopt = none in
+  // flight).
   void ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_total,
-                     const StuckPolicy& stuck) const;
+                     std::optional<Duration> stuck_deadline) const;
   void EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration pause_total,
-                      const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
-                      std::vector<AlertChange>& out);
-  std::string DisplayName() const;
+                      std::optional<Duration> stuck_deadline, const EvaluationPolicy& policy,
+                      const AlertSlot::IdFactory& next_id, std::vector<AlertChange>& out);
+  const std::string& DisplayName() const;
 
+  // Members are ordered by use: what every ingested event touches comes first (up to
+  // short_window_), so it shares as few cache lines as possible.
   std::string organization_id_;
   std::string agent_id_;
-  std::shared_ptr<const AgentSettings> settings_;
-  Timestamp created_at_;
-
+  int consecutive_failures_ = 0;
+  bool last_failed_ = false;
+  uint64_t operations_completed_ = 0;
+  // Times in microseconds, kNever when unset: 8 bytes each instead of an optional's 16 keeps the
+  // hot prefix small.
+  static constexpr int64_t kNever = INT64_MIN;
+  static std::optional<Timestamp> Opt(int64_t us) {
+    return us == kNever ? std::nullopt : std::optional<Timestamp>(FromMicros(us));
+  }
+  int64_t last_event_us_ = kNever;  // newest event time seen (orders the streak)
+  int64_t last_success_us_ = kNever;
+  int64_t last_active_us_ = kNever;
+  InFlightExecutions in_flight_;
+  PendingExecutions
+      pending_;  // last of the hot prefix: its bin array is touched one slot at a time
   RollingWindow short_window_;
   RollingWindow long_window_;
   SlidingSketch short_latency_;
   SlidingSketch long_latency_;
 
-  int consecutive_failures_ = 0;
-  std::optional<Timestamp> last_event_at_;  // newest event time seen (orders the streak)
-  std::optional<Timestamp> last_success_at_;
-  std::optional<Timestamp> last_active_;
-  bool last_failed_ = false;
-  uint64_t operations_completed_ = 0;
+  std::shared_ptr<const AgentSettings> settings_;
+  Timestamp created_at_;
   std::string last_error_;
-
-  InFlightExecutions in_flight_;
   std::unique_ptr<HeartbeatTracker> heartbeat_;
   ScoreTrend trend_;
-
   std::optional<HealthStatus> last_status_;
   HealthSnapshot last_health_;
   std::array<AlertSlot, kAgentAlertTypeCount> alerts_;

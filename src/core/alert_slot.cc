@@ -16,11 +16,11 @@ std::optional<AlertChange> AlertSlot::Raise(const AlertCondition& c, const Alert
                                             const IdFactory& next_id, bool flapping) {
   Alert a;
   a.id = next_id();
-  a.organization_id = who.organization_id;
+  a.organization_id.assign(who.organization_id);
   a.severity = c.severity;
   a.source_type = who.source_type;
-  a.source_id = who.source_id;
-  a.type = who.type;
+  a.source_id.assign(who.source_id);
+  a.type.assign(who.type);
   a.message = c.message;
   a.metadata_json = c.metadata_json;
   a.raised_at = now;

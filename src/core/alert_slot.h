@@ -13,6 +13,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "core/alert.h"
 #include "core/flap_detector.h"
@@ -34,12 +35,12 @@ struct AlertCondition {
   std::string metadata_json = "{}";
 };
 
-// Who an alert raised by this slot belongs to.
+// Who an alert raised by this slot belongs to (views: copied only when an alert is raised).
 struct AlertIdentity {
-  std::string organization_id;
+  std::string_view organization_id;
   AlertSource source_type = AlertSource::kAgent;
-  std::string source_id;
-  std::string type;
+  std::string_view source_id;
+  std::string_view type;
 };
 
 class AlertSlot {

@@ -65,6 +65,24 @@ TEST(ExecutionEvent, RejectionsNameTheField) {
   }
 }
 
+TEST(ExecutionEvent, ControlCharactersInIdsAreFoundAtEveryLengthAndPosition) {
+  // The hot path checks ids eight bytes at a time with overlapping loads: cover every shape.
+  for (size_t len = 1; len <= 40; ++len) {
+    ExecutionEvent e = Good();
+    e.agent_id = std::string(len, 'a');
+    EXPECT_TRUE(Check(e).ok()) << len;
+    e.agent_id = std::string(len, '\xc3');  // UTF-8 lead bytes are not control characters
+    EXPECT_TRUE(Check(e).ok()) << len;
+    for (size_t pos = 0; pos < len; ++pos) {
+      for (char bad : {'\0', '\t', '\x1f', '\x7f'}) {
+        e.agent_id = std::string(len, 'a');
+        e.agent_id[pos] = bad;
+        EXPECT_FALSE(Check(e).ok()) << "len " << len << " pos " << pos << " byte " << int(bad);
+      }
+    }
+  }
+}
+
 TEST(ExecutionEvent, FutureTimestampWithinSkewIsAccepted) {
   ExecutionEvent e = Good();
   e.timestamp = kNow + std::chrono::minutes(4);

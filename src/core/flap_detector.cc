@@ -12,7 +12,13 @@ bool FlapDetector::Record(bool active, const FlapThresholds& thresholds) {
 
   constexpr double kLow = 0.75;
   constexpr double kHigh = 1.25;
+  constexpr uint32_t kPairs = (1u << (kHistory - 1)) - 1;
   double changes = 0;
+  if (((bits_ ^ (bits_ >> 1)) & kPairs) == 0) {  // steady: the common case
+    percent_ = 0;
+    if (percent_ <= thresholds.low) flapping_ = false;
+    return flapping_;
+  }
   // Transition x (1..20) compares states x-1 and x evaluations before the oldest; x = 1 is the
   // oldest transition. Bit (kHistory - x) is the newer state of that pair.
   for (int x = 1; x < kHistory; ++x) {

@@ -15,6 +15,8 @@ RollingWindow::RollingWindow(const RollingWindow& other)
     : bucket_width_(other.bucket_width_),
       buckets_(other.buckets_),
       head_(other.head_),
+      head_start_us_(other.head_start_us_),
+      head_pos_(other.head_pos_),
       totals_(other.totals_) {
   if (other.ring_) {
     ring_ = std::make_unique<Bucket[]>(ring_size());
@@ -37,41 +39,55 @@ void RollingWindow::Expire(Bucket& b) {
 }
 
 void RollingWindow::AdvanceTo(Timestamp now) {
+  if (ToMicros(now) < head_start_us_ + bucket_width_.count() && head_ != INT64_MIN) return;
   const int64_t target = BucketIndex(now);
   if (target <= head_) return;
-  if (!ring_ || target - head_ >= ring_size()) {
-    head_ = target;
-    ring_.reset();  // everything expired: an idle window holds no storage
-    totals_ = Totals{};
-    return;
+  const bool all_expired = !ring_ || target - head_ >= ring_size();
+  if (!all_expired) {
+    for (int64_t i = head_ + 1; i <= target; ++i) Expire(At(i));
   }
-  for (int64_t i = head_ + 1; i <= target; ++i) Expire(At(i));
   head_ = target;
-  if (totals_.total == 0) {
-    ring_.reset();
+  head_start_us_ = target * bucket_width_.count();
+  const int64_t n = ring_size();
+  head_pos_ = static_cast<size_t>(((target % n) + n) % n);
+  if (all_expired || totals_.total == 0) {
+    ring_.reset();  // an idle window holds no storage
     totals_ = Totals{};
   }
 }
 
 bool RollingWindow::Add(Timestamp t, bool success, double latency_ms, double cost_usd,
                         int64_t tokens) {
-  const int64_t index = BucketIndex(t);
-  if (index > head_) AdvanceTo(t);
-  if (index <= head_ - ring_size()) return false;
-  if (!ring_) ring_ = std::make_unique<Bucket[]>(ring_size());
-  Bucket& b = At(index);
-  const auto latency_us = static_cast<uint64_t>(std::llround(latency_ms * 1000.0));
-  const auto tok = static_cast<uint64_t>(std::max<int64_t>(tokens, 0));
-  b.total += 1;
-  b.failure += success ? 0 : 1;
+  return AddMany(t, 1, success ? 0 : 1, static_cast<uint64_t>(std::llround(latency_ms * 1000.0)),
+                 cost_usd, static_cast<uint64_t>(std::max<int64_t>(tokens, 0)));
+}
+
+bool RollingWindow::AddMany(Timestamp t, uint32_t count, uint32_t failures, uint64_t latency_us,
+                            double cost_usd, uint64_t tokens) {
+  const int64_t t_us = ToMicros(t);
+  Bucket* slot;
+  if (t_us >= head_start_us_ && t_us < head_start_us_ + bucket_width_.count() &&
+      head_ != INT64_MIN) {
+    if (!ring_) ring_ = std::make_unique<Bucket[]>(ring_size());
+    slot = &ring_[head_pos_];  // the common case: the newest bucket, no division
+  } else {
+    const int64_t index = BucketIndex(t);
+    if (index > head_) AdvanceTo(t);
+    if (index <= head_ - ring_size()) return false;
+    if (!ring_) ring_ = std::make_unique<Bucket[]>(ring_size());
+    slot = &At(index);
+  }
+  Bucket& b = *slot;
+  b.total += count;
+  b.failure += failures;
   b.latency_us += latency_us;
   b.cost_usd += cost_usd;
-  b.tokens += tok;
-  totals_.total += 1;
-  totals_.failure += success ? 0 : 1;
+  b.tokens += tokens;
+  totals_.total += count;
+  totals_.failure += failures;
   totals_.latency_us += latency_us;
   totals_.cost_usd += cost_usd;
-  totals_.tokens += tok;
+  totals_.tokens += tokens;
   return true;
 }
 

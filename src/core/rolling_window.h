@@ -36,6 +36,9 @@ class RollingWindow {
   // (callers clamp future-dated events to now); a `t` before the window's start is not counted
   // and false is returned.
   bool Add(Timestamp t, bool success, double latency_ms, double cost_usd, int64_t tokens);
+  // Counts `count` executions at time `t` at once, with their sums.
+  bool AddMany(Timestamp t, uint32_t count, uint32_t failures, uint64_t latency_us, double cost_usd,
+               uint64_t tokens);
 
   WindowStats Stats() const;
   Duration length() const { return bucket_width_ * buckets_; }
@@ -69,7 +72,9 @@ class RollingWindow {
 
   Duration bucket_width_;
   int buckets_;
-  int64_t head_ = INT64_MIN;  // index of the newest bucket; INT64_MIN before any time was seen
+  int64_t head_ = INT64_MIN;   // index of the newest bucket; INT64_MIN before any time was seen
+  int64_t head_start_us_ = 0;  // start of the newest bucket: times inside it need no division
+  size_t head_pos_ = 0;        // its position in ring_
   Totals totals_;
   std::unique_ptr<Bucket[]> ring_;
 };

@@ -7,7 +7,7 @@
 // slides continuously instead of jumping a whole slot at a time. Storage is allocated on the first
 // value and released once the window is empty.
 //
-// Memory: (slots + 1) * max_bins * 4 bytes at most, whatever the event rate.
+// Memory: (slots + 1) * (max_bins + 1) * 4 bytes at most, whatever the event rate.
 // Not thread-safe: the owner serialises access.
 #pragma once
 
@@ -38,7 +38,16 @@ class SlidingSketch {
   void AdvanceTo(Timestamp now);
   // Adds a value at time `t`; a `t` after the window's end moves the end there first, a `t`
   // before its start is dropped (returns false). REQUIRES: value >= 0 and finite.
-  bool Add(Timestamp t, double value);
+  bool Add(Timestamp t, double value) { return AddBin(t, BinOf(value, *mapping_)); }
+  // The same with the bin computed once by the caller (BinOf), for several sketches sharing a
+  // mapping. The log in BinOf is the costliest step of an add.
+  bool AddBin(Timestamp t, int32_t bin);
+  // Adds several values, all at time `t`, resolving the slot and the bin range once.
+  bool AddBins(Timestamp t, std::span<const int32_t> bins);
+  static constexpr int32_t kZeroBin = INT32_MIN;
+  static int32_t BinOf(double value, const SketchMapping& mapping) {
+    return value < SketchMapping::kMinIndexable ? kZeroBin : mapping.Index(value);
+  }
 
   // Quantiles `qs` (each in [0,1]) in one pass, written to `out`; false when the window is empty.
   // REQUIRES: out.size() >= qs.size().
@@ -50,11 +59,6 @@ class SlidingSketch {
   size_t MemoryUsage() const;
 
  private:
-  struct SlotHeader {
-    uint32_t zero = 0;   // values below SketchMapping::kMinIndexable
-    uint32_t count = 0;  // all values in the slot
-  };
-
   int ring_size() const { return slots_ + 1; }
   int64_t SlotIndex(Timestamp t) const { return ToMicros(t) / slot_width_.count(); }
   size_t RingPos(int64_t slot) const {
@@ -62,7 +66,9 @@ class SlidingSketch {
     return static_cast<size_t>(((slot % n) + n) % n);
   }
   uint32_t* Row(size_t pos) const { return bins_.get() + pos * static_cast<size_t>(range_.width); }
+  uint64_t SlotCount(size_t pos) const;
   void ClearSlot(size_t pos);
+  void Allocate();
   void Reshape(const BinRange& range);
   void Release();
   double OldestWeight() const;
@@ -71,11 +77,13 @@ class SlidingSketch {
   Duration slot_width_;
   int slots_;
   int32_t max_bins_;
-  int64_t head_ = INT64_MIN;  // newest slot index
-  int64_t end_us_ = 0;        // the window's end, for the oldest slot's weight
-  uint64_t total_ = 0;        // values in all ring slots
+  int64_t head_ = INT64_MIN;   // newest slot index
+  int64_t head_start_us_ = 0;  // start of the newest slot: adds inside it need no division
+  size_t head_pos_ = 0;        // RingPos(head_)
+  int64_t end_us_ = 0;         // the window's end, for the oldest slot's weight
+  uint64_t total_ = 0;         // values in all ring slots
   BinRange range_;
-  std::unique_ptr<SlotHeader[]> headers_;
+  std::unique_ptr<uint32_t[]> zero_;  // per slot: values below SketchMapping::kMinIndexable
   std::unique_ptr<uint32_t[]> bins_;  // ring_size() rows of range_.width counts
 };
 

@@ -57,6 +57,26 @@ TEST(SlidingSketch, OldestSlotIsWeightedByItsOverlap) {
   EXPECT_EQ(s.WeightedCount(), 0);
 }
 
+TEST(SlidingSketch, AddBinsEqualsAddingOneByOne) {
+  std::mt19937_64 rng(21);
+  std::lognormal_distribution<double> dist(std::log(50.0), 2.0);
+  SlidingSketch one(minutes(5), 5, 64), many(minutes(5), 5, 64);  // small cap: collapses too
+  std::vector<int32_t> bins;
+  for (int i = 0; i < 5000; ++i) {
+    const double v = i % 97 == 0 ? 0.0 : dist(rng);
+    const Timestamp t = kT0 + seconds(i / 100);
+    one.Add(t, v);
+    bins.push_back(SlidingSketch::BinOf(v, SketchMapping::Default()));
+    if (bins.size() == 50) {
+      many.AddBins(t, bins);
+      bins.clear();
+    }
+  }
+  EXPECT_DOUBLE_EQ(one.WeightedCount(), many.WeightedCount());
+  for (double q : {0.01, 0.25, 0.5, 0.9, 0.99})
+    EXPECT_DOUBLE_EQ(*one.Quantile(q), *many.Quantile(q));
+}
+
 TEST(SlidingSketch, MemoryBoundedWhateverTheRateAndSpread) {
   SlidingSketch s(minutes(5), 5, 256);
   std::mt19937_64 rng(5);

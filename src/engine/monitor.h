@@ -1,0 +1,140 @@
+// Monitor: every agent of every organization, fed from many threads, judged continuously.
+//
+// Agents live in shards (one mutex each), keyed by (organization, agent). Ingest touches only the
+// agent's shard and marks the agent dirty. Tick() — called every tick_interval by a Ticker, or
+// directly by tests with a fake clock — evaluates the agents that changed and those whose
+// deadline (heartbeat state boundary, execution becoming stuck) has come, plus every agent once
+// per sweep_interval for time decay, then publishes health updates, transitions and alert
+// changes to listeners with no lock held. Evaluation is never a scan of all agents except in the
+// sweep.
+//
+// Thread-safety: all public methods are thread-safe. Tick() must not run concurrently with
+// itself (the Ticker guarantees it).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/agent_view.h"
+#include "core/clock.h"
+#include "core/execution_event.h"
+#include "core/pause_guard.h"
+#include "core/status.h"
+#include "engine/agent_key.h"
+#include "engine/alert_index.h"
+#include "engine/engine_event.h"
+#include "engine/fleet_summary.h"
+#include "engine/monitor_options.h"
+#include "engine/shard.h"
+
+namespace vitals::engine {
+
+class Monitor {
+ public:
+  // REQUIRES: options.Validate().ok() (throws std::invalid_argument otherwise: start-up error);
+  // `clock` outlives the Monitor.
+  Monitor(MonitorOptions options, const core::Clock* clock);
+  ~Monitor();
+  Monitor(const Monitor&) = delete;
+  Monitor& operator=(const Monitor&) = delete;
+
+  // ---- Ingest ----
+  // Validates and counts one finished execution (creating the agent on first sight).
+  core::Status Ingest(const core::ExecutionEvent& event);
+  // The same for a batch; results[i] is event i's outcome. Locks each touched shard once.
+  // REQUIRES: results.size() == events.size().
+  void IngestBatch(std::span<const core::ExecutionEvent> events, std::span<core::Status> results);
+  // First half of two-part reporting: the execution is in flight until its finished record
+  // (same execution_id) arrives.
+  core::Status StartExecution(const core::ExecutionEvent& event);
+  // A heartbeat; `reported_at` is the agent's own timestamp, if it sent one.
+  core::Status RecordHeartbeat(std::string_view organization_id, std::string_view agent_id,
+                               std::optional<core::Timestamp> reported_at,
+                               std::string metadata_json);
+
+  // ---- Registry ----
+  // Registers the agent, or updates its settings. Returns true when it was created.
+  core::Result<bool> RegisterAgent(std::string_view organization_id, std::string_view agent_id,
+                                   core::AgentSettings settings);
+  core::Status RemoveAgent(std::string_view organization_id, std::string_view agent_id);
+  core::Status SetPaused(std::string_view organization_id, std::string_view agent_id, bool paused);
+
+  // ---- Reads ----
+  core::Result<core::AgentView> GetAgent(std::string_view organization_id,
+                                         std::string_view agent_id);
+  // One row per agent of the organization, in no particular order.
+  std::vector<AgentSummary> ListAgents(std::string_view organization_id);
+  FleetSummary Summary(std::string_view organization_id);
+  std::vector<core::Alert> OpenAlerts(std::string_view organization_id);
+  // Heartbeat history (bounded, newest kept) of one agent, from <= timestamp <= to.
+  core::Result<std::vector<core::HeartbeatRecord>> HeartbeatHistory(
+      std::string_view organization_id, std::string_view agent_id,
+      std::optional<core::Timestamp> from, std::optional<core::Timestamp> to);
+  core::Result<core::Alert> AcknowledgeAlert(std::string_view organization_id,
+                                             std::string_view alert_id, std::string by);
+
+  // ---- Evaluation ----
+  // Evaluates what changed or fell due, and every agent when a sweep is due; publishes.
+  void Tick();
+  // Evaluates every agent now; publishes. Returns how many were evaluated.
+  size_t EvaluateAll();
+
+  void AddListener(MonitorListener* listener);
+  void RemoveListener(MonitorListener* listener);
+
+  // ---- Introspection ----
+  size_t agent_count() const { return agent_count_.load(std::memory_order_relaxed); }
+  uint64_t events_ingested() const { return events_ingested_.load(std::memory_order_relaxed); }
+  core::Duration pause_total() const {
+    return core::Duration(pause_total_us_.load(std::memory_order_acquire));
+  }
+  const MonitorOptions& options() const { return options_; }
+  const core::Clock* clock() const { return clock_; }
+  // Alert ids continue from here (after a restart the store sets it past the largest it has).
+  void SetNextAlertId(uint64_t next) { next_alert_id_.store(next); }
+
+ private:
+  Shard& ShardFor(AgentKeyView key);
+  // Finds the agent, creating it with the default settings. nullptr when the agent cap is hit.
+  // REQUIRES: shard.mu held.
+  AgentEntry* FindOrCreate(Shard& shard, AgentKeyView key, core::Timestamp now);
+  AgentEntry* FindOrCreate(Shard& shard, AgentKeyView key, uint64_t hash, core::Timestamp now);
+  // Applies the valid events `run` (indexes into `events`) of one shard. REQUIRES: shard.mu held.
+  size_t IngestShardRun(Shard& shard, std::span<const core::ExecutionEvent> events,
+                        std::span<const uint32_t> run, std::span<const uint64_t> hash,
+                        std::span<core::Status> results, core::Timestamp now);
+  void EvaluateEntry(Shard& shard, AgentEntry& e, core::Timestamp now,
+                     std::vector<EngineEvent>& out);
+  size_t RunEvaluation(bool sweep, core::Timestamp now);
+  void Publish(std::vector<EngineEvent>& events);
+  std::string NextAlertId();
+
+  const MonitorOptions options_;
+  const core::Clock* clock_;
+  const std::shared_ptr<const core::AgentSettings> default_settings_;
+  std::vector<std::unique_ptr<Shard>> shards_;
+
+  std::atomic<size_t> agent_count_{0};
+  std::atomic<uint64_t> events_ingested_{0};
+  std::atomic<uint64_t> next_alert_id_{1};
+  std::atomic<int64_t> pause_total_us_{0};
+
+  // Tick state: touched only by the ticking thread.
+  core::PauseGuard pause_guard_;
+  uint64_t tick_ = 0;
+  std::optional<core::Timestamp> last_sweep_;
+
+  AlertIndex alert_index_;
+
+  std::mutex listeners_mu_;
+  std::vector<MonitorListener*> listeners_;
+};
+
+}  // namespace vitals::engine
