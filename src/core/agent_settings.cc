@@ -32,6 +32,9 @@ Status WindowConfig::Validate() const {
                                     std::to_string(unit.count() / 1000) + " ms)");
     }
   }
+  if (short_sketch_slots > 60 || long_sketch_slots > 60) {
+    return Invalid("sketch_slots", "at most 60 latency slots per window");
+  }
   if (sketch_max_bins < 16 || sketch_max_bins > 4096) {
     return Invalid("sketch_max_bins", "must be between 16 and 4096");
   }

@@ -24,7 +24,8 @@ struct WindowConfig {
   Duration long_length = std::chrono::hours(1);
   int long_buckets = 60;      // 1 min buckets
   int long_sketch_slots = 4;  // 15 min latency slots
-  int32_t sketch_max_bins = 256;
+  int32_t sketch_max_bins =
+      224;  // an 85x latency spread at full accuracy; past it the lowest bins merge
 
   Status Validate() const;
 };

@@ -53,7 +53,10 @@ AgentState::AgentState(std::string organization_id, std::string agent_id,
       agent_id_(std::move(agent_id)),
       short_window_(w.short_length, w.short_buckets),
       long_window_(w.long_length, w.long_buckets),
-      short_latency_(w.short_length, w.short_sketch_slots, w.sketch_max_bins),
+      // The short window's p95 is read by every evaluation: it keeps a merged row (see
+      // SlidingSketch). The long one is read only by views and stuck deadlines.
+      short_latency_(w.short_length, w.short_sketch_slots, w.sketch_max_bins,
+                     SketchMapping::Default(), /*merged_row=*/true),
       long_latency_(w.long_length, w.long_sketch_slots, w.sketch_max_bins),
       settings_(std::move(settings)),
       created_at_(created_at) {
@@ -170,6 +173,18 @@ void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_
   } else {
     h.score = 0;
   }
+}
+
+void AgentState::PrefetchForEvaluate(int stage) const {
+  if (stage == 0) {
+    const char* p = reinterpret_cast<const char*>(this);
+    for (size_t off = 0; off < sizeof(*this); off += 64) __builtin_prefetch(p + off, 1);
+    return;
+  }
+  short_window_.PrefetchNext();
+  long_window_.PrefetchNext();
+  short_latency_.PrefetchTail();
+  if (heartbeat_) __builtin_prefetch(heartbeat_.get());
 }
 
 AgentEvaluation AgentState::Evaluate(Timestamp now, Duration pause_total,

@@ -97,6 +97,10 @@ class AgentState {
   // RecordExecution with the latency bin (SlidingSketch::BinOf) already computed.
   void RecordExecution(const ExecutionSample& sample, int32_t latency_bin, Timestamp now);
 
+  // For a sweep over many agents: stage 0 hints the CPU to fetch this object (no loads); stage 1,
+  // once that has landed, what it points to that Evaluate reads.
+  void PrefetchForEvaluate(int stage) const;
+
   AgentEvaluation Evaluate(Timestamp now, Duration pause_total, const EvaluationPolicy& policy,
                            const AlertSlot::IdFactory& next_id);
 

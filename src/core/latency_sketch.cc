@@ -9,7 +9,7 @@ LatencySketch::LatencySketch(int32_t max_bins, const SketchMapping& mapping)
     : mapping_(&mapping), max_bins_(max_bins) {}
 
 void LatencySketch::AddToBin(int32_t index, uint64_t count) {
-  if (!range_.Contains(index)) {
+  if (!range_.Contains(index) && range_.GrownFor(index, max_bins_) != range_) {
     const BinRange grown = range_.GrownFor(index, max_bins_);
     std::vector<uint64_t> bins(static_cast<size_t>(grown.width), 0);
     for (int32_t i = 0; i < range_.width; ++i) {

@@ -40,6 +40,11 @@ class RollingWindow {
   bool AddMany(Timestamp t, uint32_t count, uint32_t failures, uint64_t latency_us, double cost_usd,
                uint64_t tokens);
 
+  // Hints the CPU to fetch the buckets the next AdvanceTo is likely to expire.
+  void PrefetchNext() const {
+    if (ring_) __builtin_prefetch(&ring_[(head_pos_ + 1) % static_cast<size_t>(ring_size())], 1);
+  }
+
   WindowStats Stats() const;
   Duration length() const { return bucket_width_ * buckets_; }
   Duration bucket_width() const { return bucket_width_; }

@@ -44,12 +44,15 @@ struct BinRange {
   int32_t width = 0;
 
   bool Contains(int32_t index) const { return index >= offset && index < offset + width; }
+  bool operator==(const BinRange&) const = default;
   int32_t Clamp(int32_t index) const {
     return index < offset ? offset : (index >= offset + width ? offset + width - 1 : index);
   }
   // The range to grow to so that `index` fits (or, at the cap, is clamped into the lowest bin).
+  // Bins above `used_high` are known to be empty and may be dropped to make room below, so a
+  // sliding sketch re-centres once its high values have expired; INT32_MIN: nothing is used.
   // REQUIRES: !Contains(index), max_bins >= 1.
-  BinRange GrownFor(int32_t index, int32_t max_bins) const;
+  BinRange GrownFor(int32_t index, int32_t max_bins, int32_t used_high = INT32_MAX) const;
 };
 
 }  // namespace vitals::core

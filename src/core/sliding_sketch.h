@@ -7,7 +7,8 @@
 // slides continuously instead of jumping a whole slot at a time. Storage is allocated on the first
 // value and released once the window is empty.
 //
-// Memory: (slots + 1) * (max_bins + 1) * 4 bytes at most, whatever the event rate.
+// Memory: (slots + 1 [+ 1 merged]) * max_bins * 4 bytes plus 12 per slot at most, whatever the
+// event rate.
 // Not thread-safe: the owner serialises access.
 #pragma once
 
@@ -23,11 +24,13 @@ namespace vitals::core {
 
 class SlidingSketch {
  public:
-  static constexpr int32_t kDefaultMaxBins = 256;  // covers a 160x spread at 1% accuracy
+  static constexpr int32_t kDefaultMaxBins = 224;  // covers an 85x spread at 1% accuracy
 
-  // REQUIRES: slots >= 1, length divisible by slots.
+  // REQUIRES: slots >= 1, length divisible by slots. With `merged_row`, one more row holds the sum
+  // of all slots, so a quantile reads two rows (the sum, less part of the oldest slot) instead of
+  // every slot: more memory, much less to read per query.
   SlidingSketch(Duration length, int slots, int32_t max_bins = kDefaultMaxBins,
-                const SketchMapping& mapping = SketchMapping::Default());
+                const SketchMapping& mapping = SketchMapping::Default(), bool merged_row = false);
   SlidingSketch(const SlidingSketch& other);
   SlidingSketch& operator=(const SlidingSketch& other);
   SlidingSketch(SlidingSketch&&) noexcept = default;
@@ -53,6 +56,9 @@ class SlidingSketch {
   // REQUIRES: out.size() >= qs.size().
   bool Quantiles(std::span<const double> qs, std::span<double> out) const;
   std::optional<double> Quantile(double q) const;
+  // Hints the CPU to fetch what a high quantile reads: slot counts and the top of every row.
+  // Reads this object's fields: call once they are cached.
+  void PrefetchTail() const;
   // Number of values in the window, the oldest slot weighted as above.
   double WeightedCount() const;
 
@@ -60,13 +66,22 @@ class SlidingSketch {
 
  private:
   int ring_size() const { return slots_ + 1; }
+  int stored_rows() const { return ring_size() + (merged_row_ ? 1 : 0); }
+  uint32_t* Merged() const { return Row(static_cast<size_t>(ring_size())); }
   int64_t SlotIndex(Timestamp t) const { return ToMicros(t) / slot_width_.count(); }
   size_t RingPos(int64_t slot) const {
     const int64_t n = ring_size();
     return static_cast<size_t>(((slot % n) + n) % n);
   }
   uint32_t* Row(size_t pos) const { return bins_.get() + pos * static_cast<size_t>(range_.width); }
-  uint64_t SlotCount(size_t pos) const;
+  uint64_t SlotCount(size_t pos) const { return count_of(pos); }
+  uint32_t& zero_of(size_t pos) const { return zero_[pos]; }
+  uint32_t& count_of(size_t pos) const { return zero_[static_cast<size_t>(ring_size()) + pos]; }
+  uint32_t& top_of(size_t pos) const { return zero_[2 * static_cast<size_t>(ring_size()) + pos]; }
+  void NoteTop(size_t pos, int32_t bin) const {
+    const uint32_t biased = static_cast<uint32_t>(bin) + 0x80000000u;
+    if (biased > top_of(pos)) top_of(pos) = biased;
+  }
   void ClearSlot(size_t pos);
   void Allocate();
   void Reshape(const BinRange& range);
@@ -77,13 +92,18 @@ class SlidingSketch {
   Duration slot_width_;
   int slots_;
   int32_t max_bins_;
+  bool merged_row_;
   int64_t head_ = INT64_MIN;   // newest slot index
   int64_t head_start_us_ = 0;  // start of the newest slot: adds inside it need no division
   size_t head_pos_ = 0;        // RingPos(head_)
   int64_t end_us_ = 0;         // the window's end, for the oldest slot's weight
   uint64_t total_ = 0;         // values in all ring slots
   BinRange range_;
-  std::unique_ptr<uint32_t[]> zero_;  // per slot: values below SketchMapping::kMinIndexable
+  int32_t scan_top_ = INT32_MIN;  // max of the slots' highest bins: where high quantiles start
+  // Per slot, side by side: [0, ring) values below SketchMapping::kMinIndexable, [ring, 2 ring)
+  // all values, [2 ring, 3 ring) the highest bin used (biased by 2^31; 0: none), where a scan for
+  // a high quantile starts. Allocated with the first value.
+  std::unique_ptr<uint32_t[]> zero_;
   std::unique_ptr<uint32_t[]> bins_;  // ring_size() rows of range_.width counts
 };
 

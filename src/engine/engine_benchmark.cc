@@ -51,20 +51,22 @@ void BM_EngineIngest(benchmark::State& state) {
 }
 BENCHMARK(BM_EngineIngest)->Arg(10'000)->Arg(1'000)->Unit(benchmark::kMicrosecond)->MinTime(2.0);
 
-// A full sweep: every agent evaluated (windows advanced, health computed, alerts run).
+// A full sweep: every agent evaluated (windows advanced, health computed, alerts run, changes
+// published). Arg 1: evaluation threads (the machine has 2 cores).
 void BM_EvaluateAll(benchmark::State& state) {
   const int agents = static_cast<int>(state.range(0));
   core::FakeClock clock;
   MonitorOptions options;
   options.shards = 256;
+  options.evaluation_threads = static_cast<int>(state.range(1));
   Monitor monitor(options, &clock);
   // Traffic spread over the last hour so every window and sketch holds data.
+  const core::Timestamp start = clock.Now();
   for (int minute = 59; minute >= 0; --minute) {
-    auto events = MakeEvents(static_cast<size_t>(agents) * 2, agents,
-                             clock.Now() - std::chrono::minutes(minute), 100 + minute);
-    (void)minute;
+    const core::Timestamp t = start - std::chrono::minutes(minute);
+    auto events = MakeEvents(static_cast<size_t>(agents) * 2, agents, t, 100 + minute);
     std::vector<core::Status> results(events.size());
-    clock.Set(events[0].timestamp);
+    clock.Set(t);
     monitor.IngestBatch(events, results);
   }
   monitor.EvaluateAll();
@@ -75,7 +77,11 @@ void BM_EvaluateAll(benchmark::State& state) {
   state.counters["agents"] = static_cast<double>(monitor.agent_count());
   state.SetItemsProcessed(static_cast<int64_t>(state.iterations()) * agents);
 }
-BENCHMARK(BM_EvaluateAll)->Arg(100'000)->Unit(benchmark::kMillisecond)->MinTime(3.0);
+BENCHMARK(BM_EvaluateAll)
+    ->Args({100'000, 1})
+    ->Args({100'000, 2})
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(3.0);
 
 }  // namespace
 }  // namespace vitals::engine

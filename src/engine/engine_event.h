@@ -1,6 +1,7 @@
 // EngineEvent: what the Monitor publishes to its listeners after evaluating agents.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
@@ -24,7 +25,7 @@ struct EngineEvent {
   core::HealthSnapshot health;                        // kHealthUpdate, kTransition
   std::optional<core::HealthStatus> previous_status;  // kTransition
   std::optional<core::TransitionKind> transition;     // kTransition
-  std::optional<core::AlertChange> alert;             // kAlert
+  std::shared_ptr<const core::AlertChange> alert;     // kAlert (shared: events are copied around)
   core::Timestamp at;
 };
 

@@ -48,7 +48,8 @@ Monitor::Monitor(MonitorOptions options, const core::Clock* clock)
     : options_(std::move(options)),
       clock_(clock),
       default_settings_(std::make_shared<const core::AgentSettings>(options_.defaults)),
-      pause_guard_(options_.tick_interval, options_.pause_tolerance) {
+      pause_guard_(options_.tick_interval, options_.pause_tolerance),
+      sweep_pool_(options_.evaluation_threads) {
   if (Status s = options_.Validate(); !s.ok()) throw std::invalid_argument(s.ToString());
   shards_.reserve(static_cast<size_t>(options_.shards));
   for (int i = 0; i < options_.shards; ++i) shards_.push_back(std::make_unique<Shard>());

@@ -33,6 +33,7 @@
 #include "engine/fleet_summary.h"
 #include "engine/monitor_options.h"
 #include "engine/shard.h"
+#include "engine/worker_pool.h"
 
 namespace vitals::engine {
 
@@ -113,6 +114,9 @@ class Monitor {
   void EvaluateEntry(Shard& shard, AgentEntry& e, core::Timestamp now,
                      std::vector<EngineEvent>& out);
   size_t RunEvaluation(bool sweep, core::Timestamp now);
+  // Evaluates `work` (agents of `shard`) in a prefetch pipeline. REQUIRES: shard.mu held.
+  size_t EvaluateWork(Shard& shard, std::vector<AgentEntry*>& work, core::Timestamp now,
+                      std::vector<EngineEvent>& out);
   void Publish(std::vector<EngineEvent>& events);
   std::string NextAlertId();
 
@@ -132,6 +136,7 @@ class Monitor {
   std::optional<core::Timestamp> last_sweep_;
 
   AlertIndex alert_index_;
+  WorkerPool sweep_pool_;
 
   std::mutex listeners_mu_;
   std::vector<MonitorListener*> listeners_;

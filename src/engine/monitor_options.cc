@@ -16,6 +16,9 @@ core::Status MonitorOptions::Validate() const {
   if (update_interval.count() < 0) return Status::InvalidArgument("update_interval: must be >= 0");
   if (shards < 1 || shards > 4096) return Status::InvalidArgument("shards: must be 1..4096");
   if (max_agents < 1) return Status::InvalidArgument("max_agents: must be >= 1");
+  if (evaluation_threads < 1 || evaluation_threads > 64) {
+    return Status::InvalidArgument("evaluation_threads: must be 1..64");
+  }
   if (limits.max_future_skew.count() < 0 || limits.max_past_age.count() <= 0) {
     return Status::InvalidArgument("limits: skew bounds must be positive");
   }

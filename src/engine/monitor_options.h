@@ -22,6 +22,7 @@ struct MonitorOptions {
   core::Duration update_interval = std::chrono::seconds(1);       // health_update spacing per agent
   core::Duration pause_tolerance = std::chrono::seconds(2);       // tick lateness that is a pause
   int shards = 64;
+  int evaluation_threads = 2;  // threads a sweep uses, the ticking one included
   size_t max_agents = 1'000'000;
 
   core::Status Validate() const;

@@ -139,7 +139,7 @@ core::Result<core::Alert> Monitor::AcknowledgeAlert(std::string_view organizatio
     ev.organization_id = location->organization_id;
     ev.agent_id = location->agent_id;
     ev.at = change->alert.updated_at;
-    ev.alert = std::move(*change);
+    ev.alert = std::make_shared<const core::AlertChange>(std::move(*change));
     events.push_back(std::move(ev));
   }
   Publish(events);
