@@ -6,7 +6,7 @@ LISTEN     ?= 127.0.0.1:8080
 DB         ?= vitals.db
 GENERATOR  := -G Ninja
 
-.PHONY: all deps configure build run test bench tsan format format-check clean
+.PHONY: all deps configure build run demo test bench tsan format format-check clean
 
 all: build
 
@@ -20,7 +20,11 @@ configure: deps
 build: configure
 	@cmake --build $(BUILD) -j $(JOBS)
 
+# The main job: the server on the embedded SQLite file. `make demo` runs the simulated fleet.
 run: build
+	./$(BUILD)/vitals serve --listen $(LISTEN) --db $(DB)
+
+demo: build
 	./$(BUILD)/vitals demo
 
 # The concurrency test again, under ThreadSanitizer, in a tree of its own.

@@ -2,7 +2,9 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 
+#include "cli/client_commands.h"
 #include "cli/demo.h"
+#include "cli/serve_command.h"
 #include "cli/version.h"
 
 int main(int argc, char** argv) {
@@ -10,6 +12,8 @@ int main(int argc, char** argv) {
   app.set_version_flag("--version", std::string("vitals ") + vitals::cli::kVersion);
   app.require_subcommand(1);
 
+  auto serve = vitals::cli::AddServeCommand(app);
+  auto client = vitals::cli::AddClientCommands(app);
   vitals::cli::DemoOptions demo;
   int seconds = static_cast<int>(demo.duration.count());
   CLI::App* demo_cmd =
@@ -22,5 +26,7 @@ int main(int argc, char** argv) {
     demo.duration = std::chrono::seconds(seconds);
     return vitals::cli::RunDemo(demo, std::cout);
   }
+  if (int rc = serve(); rc >= 0) return rc;
+  if (int rc = client(); rc >= 0) return rc;
   return 0;
 }

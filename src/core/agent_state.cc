@@ -4,6 +4,19 @@
 #include <cstdio>
 
 namespace vitals::core {
+
+ExecutionSample ExecutionSample::Of(const ExecutionEvent& ev, int64_t log_id) {
+  ExecutionSample s;
+  s.timestamp = ev.timestamp;
+  s.latency_ms = ev.latency_ms;
+  s.cost_usd = ev.cost_usd;
+  s.tokens = ev.token_count.value_or(0);
+  s.success = ev.IsSuccess();
+  s.execution_id = ev.execution_id;
+  s.error_message = ev.error_message;
+  s.log_id = log_id;
+  return s;
+}
 namespace {
 
 // Liveness caps the score: the worst verdict among executions, heartbeats and stuck runs wins.
@@ -102,6 +115,7 @@ void AgentState::RecordExecution(const ExecutionSample& s, int32_t latency_bin, 
   }
 
   ++operations_completed_;
+  last_log_id_ = std::max(last_log_id_, s.log_id);
   if (!s.execution_id.empty()) in_flight_.Finish(s.execution_id);
   if (s.success && t_us > last_success_us_) last_success_us_ = t_us;
   if (t_us > last_active_us_) last_active_us_ = t_us;
@@ -354,16 +368,6 @@ ActivityStatus AgentState::Activity() const {
   if (in_flight_.size() > 0) return ActivityStatus::kActive;
   if (last_failed_) return ActivityStatus::kError;
   return ActivityStatus::kIdle;
-}
-
-void AgentState::RestoreCounters(int consecutive_failures, std::optional<Timestamp> last_success_at,
-                                 uint64_t operations_completed,
-                                 std::optional<HealthStatus> last_status) {
-  consecutive_failures_ = consecutive_failures;
-  last_success_us_ = last_success_at ? ToMicros(*last_success_at) : kNever;
-  operations_completed_ = operations_completed;
-  last_status_ = last_status;
-  last_failed_ = consecutive_failures > 0;
 }
 
 size_t AgentState::MemoryUsage() const {

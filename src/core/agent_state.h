@@ -21,6 +21,7 @@
 #include "core/agent_settings.h"
 #include "core/agent_view.h"
 #include "core/alert_slot.h"
+#include "core/execution_event.h"
 #include "core/health_calculator.h"
 #include "core/health_status.h"
 #include "core/heartbeat_tracker.h"
@@ -41,6 +42,10 @@ struct ExecutionSample {
   bool success = true;
   std::string_view execution_id;
   std::string_view error_message;
+  int64_t log_id = 0;  // the store's id of this execution, 0 when not stored
+
+  // Views into `event`, which must outlive the sample.
+  static ExecutionSample Of(const ExecutionEvent& event, int64_t log_id = 0);
 };
 
 // The alert types an agent can raise (one AlertSlot each).
@@ -110,15 +115,29 @@ class AgentState {
   // The last evaluated status; nullopt before the first evaluation.
   std::optional<HealthStatus> last_status() const { return last_status_; }
   const HealthSnapshot& last_health() const { return last_health_; }
+  HealthTrend Trend() const { return trend_.Trend(); }
+  // The largest store id among the executions counted (for checkpoint replay).
+  int64_t last_log_id() const { return last_log_id_; }
+  std::optional<Timestamp> last_active() const { return Opt(last_active_us_); }
   size_t in_flight_count() const { return in_flight_.size(); }
   ActivityStatus Activity() const;
   const HeartbeatTracker* heartbeat() const { return heartbeat_.get(); }
   const AlertSlot& alert_slot(AgentAlertType t) const { return alerts_[static_cast<int>(t)]; }
   AlertSlot& mutable_alert_slot(AgentAlertType t) { return alerts_[static_cast<int>(t)]; }
 
-  // Restores what a restart must not lose (see the store's checkpoint).
-  void RestoreCounters(int consecutive_failures, std::optional<Timestamp> last_success_at,
-                       uint64_t operations_completed, std::optional<HealthStatus> last_status);
+  // A checkpoint of everything a restart must not lose: windows, sketches, streak, in-flight
+  // runs, heartbeat timing and history, trend, last verdict, alert slots. Flushes pending
+  // executions first (hence non-const).
+  std::string EncodeCheckpoint();
+  // Restores a checkpoint. `downtime` is how long the monitor was away: heartbeat silence during
+  // it is not held against the agent. `default_heartbeat` configures a heartbeat tracker for an
+  // agent that has heartbeats but no registered heartbeat settings. InvalidArgument when the
+  // blob is corrupt or of an unknown version; the state is then unchanged.
+  Status RestoreCheckpoint(std::string_view blob, Duration downtime, Duration pause_total,
+                           const HeartbeatConfig& default_heartbeat);
+  // Records that a heartbeat newer than the checkpoint arrived before the restart.
+  void RestoreLastHeartbeat(Timestamp received_at, Duration downtime, Duration pause_total,
+                            const HeartbeatConfig& default_heartbeat);
 
   // Bytes held by this agent's state.
   size_t MemoryUsage() const;
@@ -163,6 +182,7 @@ class AgentState {
   std::shared_ptr<const AgentSettings> settings_;
   Timestamp created_at_;
   std::string last_error_;
+  int64_t last_log_id_ = 0;
   std::unique_ptr<HeartbeatTracker> heartbeat_;
   ScoreTrend trend_;
   std::optional<HealthStatus> last_status_;

@@ -285,3 +285,88 @@ TEST_F(AgentStateTest, MemoryIsBoundedWithTrafficAndSmallWhenIdle) {
 
 }  // namespace
 }  // namespace vitals::core
+
+namespace vitals::core {
+namespace {
+
+TEST_F(AgentStateTest, CheckpointRoundTripsEverythingARestartNeeds) {
+  AgentSettings s;
+  s.heartbeat = HeartbeatConfig{};
+  s.heartbeat->interval = std::chrono::seconds(5);
+  AgentState a = Make(s);
+  Timestamp t = kT0;
+  for (int i = 0; i < 300; ++i) {
+    t += std::chrono::seconds(1);
+    ExecutionSample x = Sample(t, i % 10 != 0, 100 + i);
+    x.log_id = 1000 + i;
+    a.RecordExecution(x, t);
+  }
+  for (int i = 0; i < 6; ++i) a.RecordExecution(Sample(t, false), t);
+  ASSERT_TRUE(a.StartExecution("run-1", "Indexing", t, 1000).ok());
+  a.RecordHeartbeat(t, t, R"({"cpu":1})", kNoPause, policy_.default_heartbeat);
+  AgentEvaluation before = Eval(a, t);
+  ASSERT_EQ(before.health.status, HealthStatus::kCritical);
+  const AgentView v1 = a.View(t, kNoPause, policy_);
+
+  const std::string blob = a.EncodeCheckpoint();
+  AgentState b = Make(s);
+  ASSERT_TRUE(b.RestoreCheckpoint(blob, Duration(0), kNoPause, policy_.default_heartbeat).ok());
+  const AgentView v2 = b.View(t, kNoPause, policy_);
+  EXPECT_EQ(v2.short_window.total, v1.short_window.total);
+  EXPECT_EQ(v2.long_window.failure, v1.long_window.failure);
+  EXPECT_DOUBLE_EQ(v2.long_window.latency_sum_ms, v1.long_window.latency_sum_ms);
+  EXPECT_EQ(v2.short_latency.p95, v1.short_latency.p95);
+  EXPECT_EQ(v2.long_latency.p99, v1.long_latency.p99);
+  EXPECT_EQ(v2.health.consecutive_failures, 6);
+  EXPECT_EQ(v2.operations_completed, v1.operations_completed);
+  EXPECT_EQ(v2.in_flight.size(), 1u);
+  EXPECT_EQ(v2.current_operation, "Indexing");
+  ASSERT_TRUE(v2.heartbeat);
+  EXPECT_EQ(v2.heartbeat->last_heartbeat, t);
+  EXPECT_EQ(v2.open_alerts.size(), v1.open_alerts.size());
+  EXPECT_EQ(b.last_log_id(), 1299);
+  // A restart neither resets health nor raises alerts again.
+  AgentEvaluation after = Eval(b, t + std::chrono::seconds(1));
+  EXPECT_EQ(after.previous_status, HealthStatus::kCritical);
+  EXPECT_FALSE(after.transition);
+  for (const AlertChange& c : after.alert_changes) EXPECT_NE(c.kind, AlertChangeKind::kRaised);
+}
+
+TEST_F(AgentStateTest, DowntimeIsNotHeldAgainstHeartbeats) {
+  AgentSettings s;
+  s.heartbeat = HeartbeatConfig{};
+  s.heartbeat->interval = std::chrono::seconds(5);
+  AgentState a = Make(s);
+  a.RecordHeartbeat(kT0, kT0, "", kNoPause, policy_.default_heartbeat);
+  const std::string blob = a.EncodeCheckpoint();
+  AgentState b = Make(s);
+  // The monitor was down for 10 minutes, 2 s after the heartbeat.
+  ASSERT_TRUE(
+      b.RestoreCheckpoint(blob, std::chrono::minutes(10), kNoPause, policy_.default_heartbeat)
+          .ok());
+  const Timestamp now = kT0 + std::chrono::minutes(10) + std::chrono::seconds(2);
+  EXPECT_EQ(b.View(now, kNoPause, policy_).heartbeat->state, HeartbeatState::kHealthy);
+  EXPECT_EQ(b.View(now + std::chrono::seconds(4), kNoPause, policy_).heartbeat->state,
+            HeartbeatState::kDegraded);
+}
+
+TEST_F(AgentStateTest, CorruptCheckpointChangesNothing) {
+  AgentState a = Make();
+  a.RecordExecution(Sample(kT0, true), kT0);
+  std::string blob = a.EncodeCheckpoint();
+  AgentState b = Make();
+  b.RecordExecution(Sample(kT0, false), kT0);
+  for (size_t cut : {size_t{0}, size_t{1}, blob.size() / 2, blob.size() - 1}) {
+    EXPECT_FALSE(
+        b.RestoreCheckpoint(blob.substr(0, cut), Duration(0), kNoPause, policy_.default_heartbeat)
+            .ok())
+        << cut;
+  }
+  std::string bad = blob;
+  bad[0] = 9;  // unknown version
+  EXPECT_FALSE(b.RestoreCheckpoint(bad, Duration(0), kNoPause, policy_.default_heartbeat).ok());
+  EXPECT_EQ(b.View(kT0, kNoPause, policy_).short_window.failure, 1);
+}
+
+}  // namespace
+}  // namespace vitals::core

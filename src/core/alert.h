@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 
+#include "core/binary_codec.h"
 #include "core/time.h"
 
 namespace vitals::core {
@@ -37,6 +38,9 @@ struct Alert {
   bool open() const { return !resolved_at.has_value(); }
   bool acknowledged() const { return acknowledged_at.has_value(); }
 };
+
+void EncodeAlert(BinaryWriter& w, const Alert& a);
+bool DecodeAlert(BinaryReader& r, Alert* a);
 
 enum class AlertChangeKind {
   kRaised,

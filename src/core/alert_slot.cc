@@ -100,6 +100,27 @@ std::optional<AlertChange> AlertSlot::Acknowledge(std::string by, Timestamp now)
   return AlertChange{AlertChangeKind::kAcknowledged, *open_, false, "acknowledgement"};
 }
 
+void AlertSlot::Encode(BinaryWriter& w) const {
+  flap_.Encode(w);
+  w.Bool(last_notified_.has_value());
+  if (last_notified_) w.I64(ToMicros(*last_notified_));
+  w.Bool(open_ != nullptr);
+  if (open_) EncodeAlert(w, *open_);
+}
+
+bool AlertSlot::Decode(BinaryReader& r) {
+  if (!flap_.Decode(r)) return false;
+  last_notified_.reset();
+  if (r.Bool()) last_notified_ = FromMicros(r.I64());
+  open_.reset();
+  if (r.Bool()) {
+    auto a = std::make_unique<Alert>();
+    if (!DecodeAlert(r, a.get())) return false;
+    open_ = std::move(a);
+  }
+  return r.ok();
+}
+
 void AlertSlot::Restore(Alert alert) {
   if (alert.last_notified_at) last_notified_ = alert.last_notified_at;
   open_ = std::make_unique<Alert>(std::move(alert));

@@ -60,6 +60,9 @@ class AlertSlot {
   // Re-opens an alert loaded from storage after a restart (no change is emitted).
   void Restore(Alert alert);
 
+  void Encode(BinaryWriter& w) const;
+  bool Decode(BinaryReader& r);
+
  private:
   std::optional<AlertChange> Raise(const AlertCondition& c, const AlertIdentity& who, Timestamp now,
                                    const AlertPolicy& policy, const IdFactory& next_id,

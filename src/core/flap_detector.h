@@ -11,6 +11,8 @@
 
 #include <cstdint>
 
+#include "core/binary_codec.h"
+
 namespace vitals::core {
 
 struct FlapThresholds {
@@ -27,6 +29,20 @@ class FlapDetector {
   bool Record(bool active, const FlapThresholds& thresholds);
   double percent_change() const { return percent_; }
   bool flapping() const { return flapping_; }
+
+  void Encode(BinaryWriter& w) const {
+    w.U64(bits_);
+    w.U64(static_cast<uint64_t>(count_));
+    w.F64(percent_);
+    w.Bool(flapping_);
+  }
+  bool Decode(BinaryReader& r) {
+    bits_ = static_cast<uint32_t>(r.U64());
+    count_ = static_cast<int>(r.U64());
+    percent_ = r.F64();
+    flapping_ = r.Bool();
+    return r.ok() && count_ >= 0 && count_ <= kHistory;
+  }
 
  private:
   uint32_t bits_ = 0;  // bit i = state i evaluations ago (bit 0 newest)

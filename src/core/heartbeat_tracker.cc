@@ -66,9 +66,9 @@ void HeartbeatTracker::Record(Timestamp received_at, Timestamp reported_at,
   }
 }
 
-void HeartbeatTracker::RestoreLast(Timestamp received_at, Duration pause_total) {
+void HeartbeatTracker::RestoreLast(Timestamp received_at, Duration pause_total, Duration downtime) {
   last_received_ = received_at;
-  baseline_ = received_at;
+  baseline_ = received_at + downtime;
   pause_at_baseline_ = pause_total;
 }
 
@@ -156,6 +156,60 @@ void HeartbeatTracker::Reconfigure(const HeartbeatConfig& config) {
   if (kept.size() > cap) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(cap));
   history_ = std::move(kept);
   history_next_ = 0;
+}
+
+void HeartbeatTracker::Encode(BinaryWriter& w) const {
+  w.I64(ToMicros(baseline_));
+  w.I64(pause_at_baseline_.count());
+  w.Bool(last_received_.has_value());
+  if (last_received_) w.I64(ToMicros(*last_received_));
+  w.U64(total_);
+  w.I64(interval_count_);
+  w.F64(interval_mean_);
+  w.F64(interval_m2_);
+  w.F64(interval_min_);
+  w.F64(interval_max_);
+  detector_.Encode(w);
+  const std::vector<HeartbeatRecord> history = History();
+  w.U64(history.size());
+  for (const HeartbeatRecord& h : history) {
+    w.I64(ToMicros(h.timestamp));
+    w.I64(ToMicros(h.received_at));
+    w.Str(h.metadata_json);
+  }
+}
+
+bool HeartbeatTracker::Decode(BinaryReader& r, Duration downtime, Duration pause_total) {
+  const Timestamp baseline = FromMicros(r.I64());
+  (void)r.I64();  // the old process's pause accounting: meaningless in this one
+  std::optional<Timestamp> last;
+  if (r.Bool()) last = FromMicros(r.I64());
+  total_ = r.U64();
+  interval_count_ = r.I64();
+  interval_mean_ = r.F64();
+  interval_m2_ = r.F64();
+  interval_min_ = r.F64();
+  interval_max_ = r.F64();
+  if (!r.ok() || !detector_.Decode(r)) return false;
+  const uint64_t n = r.Count(3);
+  std::vector<HeartbeatRecord> history;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    HeartbeatRecord h;
+    h.timestamp = FromMicros(r.I64());
+    h.received_at = FromMicros(r.I64());
+    h.metadata_json = r.Str();
+    history.push_back(std::move(h));
+  }
+  if (!r.ok()) return false;
+  const auto cap = static_cast<size_t>(std::max(config_.history_size, 0));
+  if (history.size() > cap)
+    history.erase(history.begin(), history.end() - static_cast<std::ptrdiff_t>(cap));
+  history_ = std::move(history);
+  history_next_ = 0;
+  baseline_ = baseline + downtime;
+  pause_at_baseline_ = pause_total;
+  last_received_ = last;
+  return true;
 }
 
 size_t HeartbeatTracker::MemoryUsage() const {

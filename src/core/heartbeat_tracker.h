@@ -60,8 +60,9 @@ class HeartbeatTracker {
 
   void Record(Timestamp received_at, Timestamp reported_at, std::string metadata_json,
               Duration pause_total);
-  // Restores the last heartbeat after a restart (no interval sample, no history entry).
-  void RestoreLast(Timestamp received_at, Duration pause_total);
+  // Restores the last heartbeat after a restart (no interval sample, no history entry); silence
+  // is counted from received_at + downtime (the monitor's absence is not the agent's fault).
+  void RestoreLast(Timestamp received_at, Duration pause_total, Duration downtime = Duration(0));
 
   // Time since the last heartbeat net of monitor pauses; never negative.
   Duration Elapsed(Timestamp now, Duration pause_total) const;
@@ -81,6 +82,12 @@ class HeartbeatTracker {
   // Applies new settings; keeps history (trimmed) and timing.
   void Reconfigure(const HeartbeatConfig& config);
   size_t MemoryUsage() const;
+
+  // Checkpoint support: timing, samples and history (the configuration comes from settings).
+  void Encode(BinaryWriter& w) const;
+  // Restores, shifting the last heartbeat by `downtime` (the monitor's own absence counts as a
+  // pause, not as the agent's silence) and rebasing pause accounting on `pause_total`.
+  bool Decode(BinaryReader& r, Duration downtime, Duration pause_total);
 
  private:
   HeartbeatState StateForElapsed(Duration elapsed) const;

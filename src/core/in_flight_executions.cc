@@ -69,6 +69,30 @@ std::vector<InFlightExecution> InFlightExecutions::All() const {
   return items_ ? *items_ : std::vector<InFlightExecution>{};
 }
 
+void InFlightExecutions::Encode(BinaryWriter& w) const {
+  w.U64(size());
+  if (!items_) return;
+  for (const InFlightExecution& e : *items_) {
+    w.Str(e.execution_id);
+    w.Str(e.action);
+    w.I64(ToMicros(e.started_at));
+  }
+}
+
+bool InFlightExecutions::Decode(BinaryReader& r) {
+  items_.reset();
+  const uint64_t n = r.Count(3);
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    std::string id = r.Str();
+    std::string action = r.Str();
+    const Timestamp started = FromMicros(r.I64());
+    if (!items_) items_ = std::make_unique<std::vector<InFlightExecution>>();
+    items_->push_back({std::move(id), std::move(action), started});
+  }
+  if (!r.ok()) items_.reset();
+  return r.ok();
+}
+
 size_t InFlightExecutions::MemoryUsage() const {
   if (!items_) return sizeof(*this);
   size_t bytes = sizeof(*this) + sizeof(*items_) + items_->capacity() * sizeof(InFlightExecution);

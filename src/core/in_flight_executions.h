@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/binary_codec.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -40,6 +41,9 @@ class InFlightExecutions {
   std::vector<InFlightExecution> All() const;
   size_t size() const { return items_ ? items_->size() : 0; }
   size_t MemoryUsage() const;
+
+  void Encode(BinaryWriter& w) const;
+  bool Decode(BinaryReader& r);
 
  private:
   std::unique_ptr<std::vector<InFlightExecution>> items_;

@@ -30,6 +30,33 @@ void PhiAccrualDetector::AddInterval(Duration interval) {
   sum_sq_ += static_cast<double>(ms) * ms;
 }
 
+void PhiAccrualDetector::Encode(BinaryWriter& w) const {
+  w.U64(intervals_ms_.size());
+  w.U64(next_);
+  for (float v : intervals_ms_) w.F64(v);
+}
+
+bool PhiAccrualDetector::Decode(BinaryReader& r) {
+  const uint64_t n = r.Count(8);
+  const uint64_t next = r.U64();
+  if (!r.ok() || n < 2 || n > static_cast<uint64_t>(options_.max_samples) || next >= n) {
+    return false;
+  }
+  std::vector<float> v(n);
+  double sum = 0, sum_sq = 0;
+  for (float& x : v) {
+    x = static_cast<float>(r.F64());
+    sum += x;
+    sum_sq += static_cast<double>(x) * x;
+  }
+  if (!r.ok()) return false;
+  intervals_ms_ = std::move(v);
+  next_ = next;
+  sum_ = sum;
+  sum_sq_ = sum_sq;
+  return true;
+}
+
 double PhiAccrualDetector::MeanMillis() const { return sum_ / intervals_ms_.size(); }
 
 double PhiAccrualDetector::StdDevMillis() const {

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "core/binary_codec.h"
 #include "core/time.h"
 
 namespace vitals::core {
@@ -40,6 +41,9 @@ class PhiAccrualDetector {
   double StdDevMillis() const;  // before the min_std_deviation floor
   int samples() const { return static_cast<int>(intervals_ms_.size()); }
   const PhiAccrualOptions& options() const { return options_; }
+
+  void Encode(BinaryWriter& w) const;
+  bool Decode(BinaryReader& r);
 
  private:
   PhiAccrualOptions options_;

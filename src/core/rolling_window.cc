@@ -102,6 +102,50 @@ WindowStats RollingWindow::Stats() const {
   return s;
 }
 
+void RollingWindow::Encode(BinaryWriter& w) const {
+  w.I64(head_);
+  w.Bool(ring_ != nullptr);
+  if (!ring_) return;
+  for (int i = 0; i < ring_size(); ++i) {
+    const Bucket& b = ring_[static_cast<size_t>(i)];
+    w.U64(b.total);
+    w.U64(b.failure);
+    w.U64(b.latency_us);
+    w.F64(b.cost_usd);
+    w.U64(b.tokens);
+  }
+}
+
+bool RollingWindow::Decode(BinaryReader& r) {
+  *this = RollingWindow(bucket_width_ * buckets_, buckets_);
+  const int64_t head = r.I64();
+  const bool has_ring = r.Bool();
+  if (!r.ok()) return false;
+  if (head != INT64_MIN) {
+    head_ = head;
+    head_start_us_ = head * bucket_width_.count();
+    const int64_t n = ring_size();
+    head_pos_ = static_cast<size_t>(((head % n) + n) % n);
+  }
+  if (!has_ring) return true;
+  ring_ = std::make_unique<Bucket[]>(ring_size());
+  for (int i = 0; i < ring_size(); ++i) {
+    Bucket& b = ring_[static_cast<size_t>(i)];
+    b.total = static_cast<uint32_t>(r.U64());
+    b.failure = static_cast<uint32_t>(r.U64());
+    b.latency_us = r.U64();
+    b.cost_usd = r.F64();
+    b.tokens = r.U64();
+    totals_.total += b.total;
+    totals_.failure += b.failure;
+    totals_.latency_us += b.latency_us;
+    totals_.cost_usd += b.cost_usd;
+    totals_.tokens += b.tokens;
+  }
+  if (!r.ok()) *this = RollingWindow(bucket_width_ * buckets_, buckets_);
+  return r.ok();
+}
+
 size_t RollingWindow::MemoryUsage() const {
   return sizeof(*this) + (ring_ ? sizeof(Bucket) * ring_size() : 0);
 }

@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "core/binary_codec.h"
 #include "core/time.h"
 #include "core/window_stats.h"
 
@@ -50,6 +51,11 @@ class RollingWindow {
   Duration bucket_width() const { return bucket_width_; }
   // Bytes held, including this object.
   size_t MemoryUsage() const;
+
+  // Checkpoint support: the window's contents (not its shape, which comes from configuration).
+  void Encode(BinaryWriter& w) const;
+  // False when the input is corrupt; the window is then empty.
+  bool Decode(BinaryReader& r);
 
  private:
   struct Bucket {

@@ -70,6 +70,27 @@ double ScoreTrend::StdDev() const {
   return std::sqrt(std::max(0.0, sum_sq / size_ - mean * mean));
 }
 
+void ScoreTrend::Encode(BinaryWriter& w) const {
+  w.U64(static_cast<uint64_t>(size_));
+  for (int i = 0; i < size_; ++i) {
+    w.I64(At(i).t_us);
+    w.F64(At(i).score);
+  }
+}
+
+bool ScoreTrend::Decode(BinaryReader& r) {
+  *this = ScoreTrend();
+  const uint64_t n = r.Count(2);
+  if (n > kSamples) return false;
+  for (uint64_t i = 0; i < n && r.ok(); ++i) {
+    samples_[i].t_us = r.I64();
+    samples_[i].score = static_cast<float>(r.F64());
+  }
+  if (!r.ok()) return false;
+  size_ = static_cast<int>(n);
+  return true;
+}
+
 double ConfidenceScore(int64_t executions_1h, bool has_heartbeats, double score_stddev) {
   double evidence = static_cast<double>(executions_1h) / static_cast<double>(executions_1h + 10);
   if (executions_1h == 0 && has_heartbeats) evidence = 0.5;

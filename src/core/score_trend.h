@@ -13,6 +13,7 @@
 #include <optional>
 #include <string_view>
 
+#include "core/binary_codec.h"
 #include "core/time.h"
 
 namespace vitals::core {
@@ -32,6 +33,9 @@ class ScoreTrend {
   // Standard deviation of the sampled scores (0 with fewer than 2).
   double StdDev() const;
   int size() const { return size_; }
+
+  void Encode(BinaryWriter& w) const;
+  bool Decode(BinaryReader& r);
 
  private:
   struct Sample {

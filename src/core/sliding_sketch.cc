@@ -305,6 +305,51 @@ std::optional<double> SlidingSketch::Quantile(double q) const {
   return out;
 }
 
+void SlidingSketch::Encode(BinaryWriter& w) const {
+  w.I64(head_);
+  w.I64(end_us_);
+  w.Bool(zero_ != nullptr);
+  if (!zero_) return;
+  w.U64(total_);
+  w.I64(scan_top_);
+  for (int i = 0; i < 3 * ring_size(); ++i) w.U64(zero_[static_cast<size_t>(i)]);
+  w.I64(range_.offset);
+  w.I64(range_.width);
+  if (!bins_) return;
+  const size_t n = static_cast<size_t>(stored_rows()) * static_cast<size_t>(range_.width);
+  for (size_t i = 0; i < n; ++i) w.U64(bins_[i]);
+}
+
+bool SlidingSketch::Decode(BinaryReader& r) {
+  auto fail = [this] {
+    const int64_t head = head_;
+    Release();
+    head_ = head;
+    return false;
+  };
+  Release();
+  head_ = r.I64();
+  end_us_ = r.I64();
+  if (head_ != INT64_MIN) {
+    head_start_us_ = head_ * slot_width_.count();
+    head_pos_ = RingPos(head_);
+  }
+  if (!r.Bool() || !r.ok()) return r.ok();
+  total_ = r.U64();
+  scan_top_ = static_cast<int32_t>(r.I64());
+  Allocate();
+  for (int i = 0; i < 3 * ring_size(); ++i)
+    zero_[static_cast<size_t>(i)] = static_cast<uint32_t>(r.U64());
+  range_.offset = static_cast<int32_t>(r.I64());
+  range_.width = static_cast<int32_t>(r.I64());
+  if (!r.ok() || range_.width < 0 || range_.width > max_bins_) return fail();
+  if (range_.width == 0) return true;
+  const size_t n = static_cast<size_t>(stored_rows()) * static_cast<size_t>(range_.width);
+  bins_ = std::make_unique<uint32_t[]>(n);
+  for (size_t i = 0; i < n; ++i) bins_[i] = static_cast<uint32_t>(r.U64());
+  return r.ok() ? true : fail();
+}
+
 size_t SlidingSketch::MemoryUsage() const {
   size_t bytes = sizeof(*this);
   if (zero_) bytes += 3 * sizeof(uint32_t) * ring_size();

@@ -17,6 +17,7 @@
 #include <optional>
 #include <span>
 
+#include "core/binary_codec.h"
 #include "core/sketch_mapping.h"
 #include "core/time.h"
 
@@ -63,6 +64,11 @@ class SlidingSketch {
   double WeightedCount() const;
 
   size_t MemoryUsage() const;
+
+  // Checkpoint support: contents only; the shape comes from configuration.
+  void Encode(BinaryWriter& w) const;
+  // False when the input is corrupt (or of another shape); the sketch is then empty.
+  bool Decode(BinaryReader& r);
 
  private:
   int ring_size() const { return slots_ + 1; }

@@ -13,7 +13,8 @@ namespace vitals::engine {
 struct alignas(64) AgentEntry {
   AgentEntry(core::AgentState s) : state(std::move(s)) {}  // NOLINT
 
-  bool dirty = false;  // in the shard's dirty list (touched per event)
+  bool dirty = false;            // in the shard's dirty list (touched per event)
+  bool checkpoint_dirty = true;  // changed since its last checkpoint
   core::AgentState state;
   uint64_t evaluated_tick = 0;                 // the tick that last evaluated it
   std::optional<core::Timestamp> scheduled;    // its live entry in the deadline heap

@@ -28,6 +28,7 @@ struct AgentSummary {
   std::optional<core::HeartbeatState> heartbeat;
   int open_alerts = 0;
   size_t in_flight = 0;
+  core::HealthTrend trend = core::HealthTrend::kStable;
 };
 
 struct FleetSummary {

@@ -17,18 +17,6 @@ size_t ShardIndex(uint64_t hash, size_t shards) {
   return static_cast<size_t>(((h >> 32) * shards) >> 32);  // range reduction without a divide
 }
 
-core::ExecutionSample SampleOf(const core::ExecutionEvent& ev) {
-  core::ExecutionSample s;
-  s.timestamp = ev.timestamp;
-  s.latency_ms = ev.latency_ms;
-  s.cost_usd = ev.cost_usd;
-  s.tokens = ev.token_count.value_or(0);
-  s.success = ev.IsSuccess();
-  s.execution_id = ev.execution_id;
-  s.error_message = ev.error_message;
-  return s;
-}
-
 Status CheckIds(std::string_view organization_id, std::string_view agent_id,
                 const core::EventLimits& limits) {
   if (Status s = core::ValidateId("organization_id", organization_id, limits.max_id_length);
@@ -87,7 +75,8 @@ Status Monitor::Ingest(const core::ExecutionEvent& event) {
   return result;
 }
 
-void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::span<Status> results) {
+void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::span<Status> results,
+                          std::span<const int64_t> log_ids) {
   const Timestamp now = clock_->Now();
   const size_t n = events.size();
   // Group valid events by shard (counting sort) so each shard is locked once per batch. The
@@ -119,14 +108,21 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
     std::lock_guard lock(shard.mu);
     accepted +=
         IngestShardRun(shard, events, std::span(order).subspan(start[s], start[s + 1] - start[s]),
-                       hash, results, now);
+                       hash, results, log_ids, now);
   }
   events_ingested_.fetch_add(accepted, std::memory_order_relaxed);
+  if (!log_ids.empty()) {
+    const int64_t top = *std::max_element(log_ids.begin(), log_ids.end());
+    int64_t seen = max_log_id_.load(std::memory_order_relaxed);
+    while (top > seen && !max_log_id_.compare_exchange_weak(seen, top)) {
+    }
+  }
 }
 
 size_t Monitor::IngestShardRun(Shard& shard, std::span<const core::ExecutionEvent> events,
                                std::span<const uint32_t> run, std::span<const uint64_t> hash,
-                               std::span<Status> results, Timestamp now) {
+                               std::span<Status> results, std::span<const int64_t> log_ids,
+                               Timestamp now) {
   // A software pipeline over the run, so the cache misses of consecutive events overlap:
   //   stage 1 (k):      prefetch the index slot;
   //   stage 2 (k - 4):  read the slot, prefetch the entry it points to;
@@ -178,7 +174,9 @@ size_t Monitor::IngestShardRun(Shard& shard, std::span<const core::ExecutionEven
                                       std::to_string(options_.max_agents) + ") is reached");
         continue;
       }
-      e->state.RecordExecution(SampleOf(ev), f.bin, now);
+      core::ExecutionSample sample = core::ExecutionSample::Of(ev);
+      if (!log_ids.empty()) sample.log_id = log_ids[run[j]];
+      e->state.RecordExecution(sample, f.bin, now);
       shard.MarkDirty(e);
       ++accepted;
     }

@@ -50,8 +50,10 @@ class Monitor {
   // Validates and counts one finished execution (creating the agent on first sight).
   core::Status Ingest(const core::ExecutionEvent& event);
   // The same for a batch; results[i] is event i's outcome. Locks each touched shard once.
-  // REQUIRES: results.size() == events.size().
-  void IngestBatch(std::span<const core::ExecutionEvent> events, std::span<core::Status> results);
+  // `log_ids`, when not empty, are the store's ids of the events (recorded for checkpoints).
+  // REQUIRES: results.size() == events.size(); log_ids empty or of the same size.
+  void IngestBatch(std::span<const core::ExecutionEvent> events, std::span<core::Status> results,
+                   std::span<const int64_t> log_ids = {});
   // First half of two-part reporting: the execution is in flight until its finished record
   // (same execution_id) arrives.
   core::Status StartExecution(const core::ExecutionEvent& event);
@@ -101,6 +103,27 @@ class Monitor {
   // Alert ids continue from here (after a restart the store sets it past the largest it has).
   void SetNextAlertId(uint64_t next) { next_alert_id_.store(next); }
 
+  // ---- Checkpoint and restore ----
+  struct AgentCheckpoint {
+    std::string organization_id;
+    std::string agent_id;
+    std::string blob;
+  };
+  // Checkpoints of the agents changed since their last one (all of them with `all`), and
+  // `*replay_from`: every execution with a store id at or below it is included in the agent's
+  // checkpoint or in an earlier one, so a restore replays only ids above it.
+  std::vector<AgentCheckpoint> CollectCheckpoints(bool all, int64_t* replay_from);
+  // Recreates an agent at start-up from its registration (`settings`, may be null: defaults) and
+  // its checkpoint (`blob`, may be null). `downtime`: how long the monitor was away.
+  core::Status RestoreAgent(std::string_view organization_id, std::string_view agent_id,
+                            const core::AgentSettings* settings, const std::string* blob,
+                            core::Duration downtime);
+  // Replays a stored execution (or start) unless the agent's checkpoint already includes it.
+  void Replay(const core::ExecutionEvent& event, int64_t log_id, bool started_only);
+  // A heartbeat newer than the agent's checkpoint, received before the restart.
+  void RestoreHeartbeat(std::string_view organization_id, std::string_view agent_id,
+                        core::Timestamp received_at, core::Duration downtime);
+
  private:
   Shard& ShardFor(AgentKeyView key);
   // Finds the agent, creating it with the default settings. nullptr when the agent cap is hit.
@@ -110,7 +133,8 @@ class Monitor {
   // Applies the valid events `run` (indexes into `events`) of one shard. REQUIRES: shard.mu held.
   size_t IngestShardRun(Shard& shard, std::span<const core::ExecutionEvent> events,
                         std::span<const uint32_t> run, std::span<const uint64_t> hash,
-                        std::span<core::Status> results, core::Timestamp now);
+                        std::span<core::Status> results, std::span<const int64_t> log_ids,
+                        core::Timestamp now);
   void EvaluateEntry(Shard& shard, AgentEntry& e, core::Timestamp now,
                      std::vector<EngineEvent>& out);
   size_t RunEvaluation(bool sweep, core::Timestamp now);
@@ -129,6 +153,7 @@ class Monitor {
   std::atomic<uint64_t> events_ingested_{0};
   std::atomic<uint64_t> next_alert_id_{1};
   std::atomic<int64_t> pause_total_us_{0};
+  std::atomic<int64_t> max_log_id_{0};  // the largest store id ingested
 
   // Tick state: touched only by the ticking thread.
   core::PauseGuard pause_guard_;

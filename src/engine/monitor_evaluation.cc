@@ -35,6 +35,7 @@ void Monitor::EvaluateEntry(Shard& shard, AgentEntry& e, Timestamp now,
   core::AgentEvaluation ev =
       e.state.Evaluate(now, pause_total(), options_.policy, [this] { return NextAlertId(); });
   if (ev.next_deadline) shard.Schedule(&e, *ev.next_deadline);
+  if (ev.transition || !ev.alert_changes.empty()) e.checkpoint_dirty = true;
 
   const std::string& org = e.state.organization_id();
   const std::string& agent = e.state.agent_id();

@@ -20,7 +20,8 @@ AgentSummary Summarize(const core::AgentState& s, Timestamp now, core::Duration 
   r.success_rate_5min = h.success_rate_5min;
   r.latency_p95_ms = h.latency_p95_5min;
   r.executions_1hr = h.executions_1hr;
-  r.last_active = h.last_success_at;
+  r.last_active = s.last_active();
+  r.trend = s.Trend();
   if (const core::HeartbeatTracker* hb = s.heartbeat()) r.heartbeat = hb->StateAt(now, pause_total);
   for (int t = 0; t < core::kAgentAlertTypeCount; ++t) {
     if (s.alert_slot(static_cast<core::AgentAlertType>(t)).open_alert()) ++r.open_alerts;

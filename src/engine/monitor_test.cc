@@ -315,3 +315,42 @@ TEST(MonitorOptions, InvalidOptionsFailAtStartUp) {
 
 }  // namespace
 }  // namespace vitals::engine
+
+namespace vitals::engine {
+namespace {
+
+TEST_F(MonitorTest, CheckpointRestoreAndReplayCountEachExecutionOnce) {
+  // Executions 1..10 stored and ingested; checkpoint; 11..15 stored and ingested (then a crash).
+  std::vector<core::ExecutionEvent> all;
+  for (int i = 0; i < 15; ++i) all.push_back(Event("a1", i % 5 != 0));
+  auto ingest = [&](size_t from, size_t to) {
+    std::vector<core::ExecutionEvent> batch(all.begin() + from, all.begin() + to);
+    std::vector<int64_t> ids;
+    for (size_t i = from; i < to; ++i) ids.push_back(static_cast<int64_t>(i + 1));
+    std::vector<core::Status> results(batch.size());
+    monitor_->IngestBatch(batch, results, ids);
+  };
+  ingest(0, 10);
+  Step(milliseconds(100));
+  int64_t replay_from = 0;
+  auto checkpoints = monitor_->CollectCheckpoints(false, &replay_from);
+  ASSERT_EQ(checkpoints.size(), 1u);
+  EXPECT_EQ(replay_from, 10);
+  ingest(10, 15);
+  EXPECT_TRUE(monitor_->CollectCheckpoints(false, &replay_from).size() == 1u);  // dirty again
+
+  // A new process: restore the first checkpoint, replay everything after it — and, as a crash
+  // between ingest and checkpoint allows, some rows the checkpoint already has.
+  Monitor restored(options_, &clock_);
+  ASSERT_TRUE(
+      restored.RestoreAgent("acme", "a1", nullptr, &checkpoints[0].blob, core::Duration(0)).ok());
+  for (size_t i = 5; i < 15; ++i) restored.Replay(all[i], static_cast<int64_t>(i + 1), false);
+  auto v = restored.GetAgent("acme", "a1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->long_window.total, 15);
+  EXPECT_EQ(v->long_window.failure, 3);
+  EXPECT_EQ(v->operations_completed, 15u);
+}
+
+}  // namespace
+}  // namespace vitals::engine

@@ -17,6 +17,7 @@ bool Shard::Erase(AgentKeyView key) {
 }
 
 void Shard::MarkDirty(AgentEntry* e) {
+  e->checkpoint_dirty = true;
   if (e->dirty) return;
   e->dirty = true;
   dirty_.push_back(e);

@@ -1,0 +1,106 @@
+#include "cli/serve_command.h"
+
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+#include <cstdlib>
+#include <iostream>
+#include <map>
+
+#include "server/app/server_app.h"
+
+namespace vitals::cli {
+namespace {
+
+void SetLogLevel(const std::string& level) {
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l msg=\"%v\"", spdlog::pattern_time_type::utc);
+  if (level == "debug") spdlog::set_level(spdlog::level::debug);
+  if (level == "info") spdlog::set_level(spdlog::level::info);
+  if (level == "warning") spdlog::set_level(spdlog::level::warn);
+  if (level == "error") spdlog::set_level(spdlog::level::err);
+  if (level == "critical") spdlog::set_level(spdlog::level::critical);
+}
+
+struct ServeFlags {
+  std::string config_file;
+  std::map<std::string, std::string> values;  // flag -> text, for the flags given
+  std::map<std::string, CLI::Option*> options;
+};
+
+int Run(ServeFlags& flags) {
+  server::ServerConfig config;
+  std::string file = flags.config_file;
+  if (file.empty()) {
+    if (const char* env = std::getenv("VITALS_CONFIG")) file = env;
+  }
+  if (!file.empty()) {
+    if (core::Status s = server::ApplyConfigFile(file, &config); !s.ok()) {
+      std::cerr << "vitals serve: " << s.message() << "\n";
+      return 2;
+    }
+  }
+  if (core::Status s =
+          server::ApplyEnvironment(&config, [](const char* n) { return std::getenv(n); });
+      !s.ok()) {
+    std::cerr << "vitals serve: " << s.message() << "\n";
+    return 2;
+  }
+  for (const server::ConfigOption& o : server::ConfigOptions()) {
+    CLI::Option* opt = flags.options[o.flag];
+    if (!opt || opt->count() == 0) continue;
+    const std::string text = opt->get_type_size() == 0 ? "true" : flags.values[o.flag];
+    if (core::Status s = o.set(config, text); !s.ok()) {
+      std::cerr << "vitals serve: " << o.flag << ": " << s.message() << "\n";
+      return 2;
+    }
+  }
+  SetLogLevel(config.log_level);
+
+  // Signals are waited for on this thread; block them before any thread starts.
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  server::ServerApp app(config);
+  if (core::Status s = app.Start(); !s.ok()) {
+    spdlog::critical("cannot start: {}", s.message());
+    std::cerr << "vitals serve: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << "vitals serving on http://" << config.host() << ":" << app.port() << "/"
+            << std::endl;
+  int sig = 0;
+  sigwait(&set, &sig);
+  spdlog::info("signal {}: stopping", sig);
+  app.Stop();
+  return 0;
+}
+
+}  // namespace
+
+std::function<int()> AddServeCommand(CLI::App& app) {
+  auto flags = std::make_shared<ServeFlags>();
+  CLI::App* cmd = app.add_subcommand(
+      "serve",
+      "Serve the API, the streams and the dashboard, storing everything in an SQLite file.\n"
+      "Settings, weakest first: defaults, the TOML file (--config), environment, flags.");
+  cmd->add_option("--config", flags->config_file,
+                  "TOML configuration file (keys as below, e.g. [server] listen = ...) "
+                  "[env: VITALS_CONFIG]");
+  server::ServerConfig defaults;
+  for (const server::ConfigOption& o : server::ConfigOptions()) {
+    const std::string help =
+        o.help + "  [key: " + o.key + "] [env: " + o.env + "] [default: " + o.show(defaults) + "]";
+    if (o.flag == "--insecure") {
+      flags->options[o.flag] = cmd->add_flag(o.flag, help);
+    } else {
+      flags->options[o.flag] = cmd->add_option(o.flag, flags->values[o.flag], help);
+    }
+  }
+  return [flags, cmd]() { return cmd->parsed() ? Run(*flags) : -1; };
+}
+
+}  // namespace vitals::cli

@@ -1,0 +1,99 @@
+// Monitor: checkpoints and start-up restore (see monitor.h).
+#include "engine/monitor.h"
+
+namespace vitals::engine {
+
+using core::Status;
+
+std::vector<Monitor::AgentCheckpoint> Monitor::CollectCheckpoints(bool all, int64_t* replay_from) {
+  // Read before collecting: executions ingested meanwhile have larger ids and are replayed (the
+  // agent's own last id inside its checkpoint keeps a replay from counting anything twice).
+  *replay_from = max_log_id_.load(std::memory_order_acquire);
+  std::vector<AgentCheckpoint> out;
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mu);
+    shard->ForEach([&](AgentEntry& e) {
+      if (!all && !e.checkpoint_dirty) return;
+      e.checkpoint_dirty = false;
+      out.push_back({e.state.organization_id(), e.state.agent_id(), e.state.EncodeCheckpoint()});
+    });
+  }
+  return out;
+}
+
+Status Monitor::RestoreAgent(std::string_view organization_id, std::string_view agent_id,
+                             const core::AgentSettings* settings, const std::string* blob,
+                             core::Duration downtime) {
+  const core::Timestamp now = clock_->Now();
+  const AgentKeyView key{organization_id, agent_id};
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  AgentEntry* e = shard.Find(key);
+  if (!e) {
+    if (agent_count_.fetch_add(1, std::memory_order_relaxed) >= options_.max_agents) {
+      agent_count_.fetch_sub(1, std::memory_order_relaxed);
+      return Status::ResourceExhausted("agent limit reached while restoring");
+    }
+    auto shared =
+        settings ? std::make_shared<const core::AgentSettings>(*settings) : default_settings_;
+    e = shard.Insert(AgentKeyHash{}(key),
+                     std::make_unique<AgentEntry>(core::AgentState(
+                         std::string(organization_id), std::string(agent_id), std::move(shared),
+                         options_.windows, now, pause_total())));
+  } else if (settings) {
+    e->state.SetSettings(std::make_shared<const core::AgentSettings>(*settings), now,
+                         pause_total());
+  }
+  if (blob) {
+    if (Status s = e->state.RestoreCheckpoint(*blob, downtime, pause_total(),
+                                              options_.policy.default_heartbeat);
+        !s.ok()) {
+      return Status(s.code(), "agent '" + std::string(agent_id) + "': " + s.message());
+    }
+    for (int t = 0; t < core::kAgentAlertTypeCount; ++t) {
+      if (const core::Alert* a =
+              e->state.alert_slot(static_cast<core::AgentAlertType>(t)).open_alert()) {
+        alert_index_.Put(*a);
+      }
+    }
+  }
+  e->checkpoint_dirty = false;
+  shard.MarkDirty(e);
+  e->checkpoint_dirty = blob == nullptr;
+  return Status::Ok();
+}
+
+void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool started_only) {
+  const core::Timestamp now = clock_->Now();
+  const AgentKeyView key{ev.organization_id, ev.agent_id};
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  AgentEntry* e = FindOrCreate(shard, key, now);
+  if (!e || log_id <= e->state.last_log_id()) return;
+  if (started_only) {
+    const std::string_view action = ev.action_name.empty() ? ev.action_type : ev.action_name;
+    (void)e->state.StartExecution(ev.execution_id, action, std::min(ev.timestamp, now),
+                                  options_.policy.stuck.max_in_flight);
+  } else {
+    e->state.RecordExecution(core::ExecutionSample::Of(ev, log_id), now);
+    events_ingested_.fetch_add(1, std::memory_order_relaxed);
+  }
+  shard.MarkDirty(e);
+  int64_t seen = max_log_id_.load(std::memory_order_relaxed);
+  while (log_id > seen && !max_log_id_.compare_exchange_weak(seen, log_id)) {
+  }
+}
+
+void Monitor::RestoreHeartbeat(std::string_view organization_id, std::string_view agent_id,
+                               core::Timestamp received_at, core::Duration downtime) {
+  const AgentKeyView key{organization_id, agent_id};
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  AgentEntry* e = FindOrCreate(shard, key, clock_->Now());
+  if (!e) return;
+  e->state.RestoreLastHeartbeat(received_at, downtime, pause_total(),
+                                options_.policy.default_heartbeat);
+  shard.MarkDirty(e);
+}
+
+}  // namespace vitals::engine

@@ -1,0 +1,32 @@
+// ApiServer: the application's RequestHandler — finds the route, authenticates the caller with
+// the route's scope, runs the handler, and counts the outcome.
+//
+// Thread-safety: Handle may be called concurrently.
+#pragma once
+
+#include "server/api/router.h"
+#include "server/api/services.h"
+#include "server/http/stream_handler.h"
+
+namespace vitals::server {
+
+class ApiServer final : public RequestHandler {
+ public:
+  explicit ApiServer(Services& services);
+
+  void Handle(HttpRequest request, Responder respond) override;
+  const Router& router() const { return router_; }
+
+ private:
+  Services& services_;
+  Router router_;
+};
+
+// Route registration, one function per family of endpoints (see each *_handlers.cc).
+void RegisterIngestRoutes(Router& router, Services& services);
+void RegisterAgentRoutes(Router& router, Services& services);
+void RegisterHealthRoutes(Router& router, Services& services);
+void RegisterOpsRoutes(Router& router, Services& services);
+void RegisterKeyRoutes(Router& router, Services& services);
+
+}  // namespace vitals::server

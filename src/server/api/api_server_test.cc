@@ -1,0 +1,144 @@
+// Handlers without a network: ApiServer driven directly, on a real SQLite store and a fake clock.
+#include "server/api/api_server.h"
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <future>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace vitals::server {
+namespace {
+
+class ApiServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    path_ = std::filesystem::temp_directory_path() /
+            ("vitals-api-" + std::to_string(::getpid()) + ".db");
+    std::filesystem::remove(path_);
+    store::SqliteOptions o;
+    o.path = path_.string();
+    o.clock = &clock_;
+    store_ = store::OpenSqliteStore(o).value();
+    monitor_ = std::make_unique<engine::Monitor>(engine::MonitorOptions{}, &clock_);
+    auth_ = std::make_unique<Authenticator>(*store_, &clock_);
+    services_ = std::unique_ptr<Services>(
+        new Services{*monitor_, *store_, *auth_, &clock_, nullptr, ApiLimits{}, {}});
+    services_->ready = true;
+    api_ = std::make_unique<ApiServer>(*services_);
+  }
+  void TearDown() override {
+    api_.reset();
+    store_.reset();
+    for (const char* suffix : {"", "-wal", "-shm"})
+      std::filesystem::remove(path_.string() + suffix);
+  }
+
+  HttpResponse Do(Method m, std::string target, std::string body = "",
+                  std::string content_type = "application/json") {
+    HttpRequest r;
+    r.method = m;
+    r.target = target;
+    EXPECT_TRUE(ParseTarget(target, &r.path, &r.query));
+    r.body = std::move(body);
+    if (!content_type.empty()) r.headers.Add("Content-Type", content_type);
+    std::promise<HttpResponse> p;
+    api_->Handle(std::move(r), [&p](HttpResponse resp) { p.set_value(std::move(resp)); });
+    return p.get_future().get();
+  }
+
+  core::FakeClock clock_;
+  std::filesystem::path path_;
+  std::unique_ptr<store::Store> store_;
+  std::unique_ptr<engine::Monitor> monitor_;
+  std::unique_ptr<Authenticator> auth_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<ApiServer> api_;
+};
+
+TEST_F(ApiServerTest, IngestIsDurableBeforeItIsCounted) {
+  auto r = Do(Method::kPost, "/api/v1/executions",
+              R"([{"agent_id":"a","status":"error"},{"agent_id":"a","latency_ms":-1}])");
+  EXPECT_EQ(r.status, 200);
+  EXPECT_EQ(
+      r.body,
+      R"({"accepted":1,"rejected":[{"index":1,"error":"latency_ms: must be a number >= 0, got -1"}]})");
+  store::ExecutionQuery q;
+  q.organization_id = "default";
+  q.agent_id = "a";
+  auto rows = store_->QueryExecutions(q);
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(rows->size(), 1u);  // the answer came after the row was durable
+  EXPECT_EQ((*rows)[0].event.status, "error");
+  EXPECT_EQ(monitor_->events_ingested(), 1u);
+}
+
+TEST_F(ApiServerTest, NothingValidIs400AndNothingIsStored) {
+  auto r = Do(Method::kPost, "/api/v1/executions", R"([{"latency_ms":1}])");
+  EXPECT_EQ(r.status, 400);
+  EXPECT_NE(r.body.find("agent_id: required"), std::string::npos);
+  EXPECT_EQ(store_->Stats().executions_written, 0u);
+  EXPECT_EQ(monitor_->agent_count(), 0u);
+}
+
+TEST_F(ApiServerTest, NotReadyAnswers503WithRetryAfter) {
+  services_->ready = false;
+  auto r = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"a"})");
+  EXPECT_EQ(r.status, 503);
+  bool retry_after = false;
+  for (const auto& [k, v] : r.headers) retry_after |= k == "Retry-After";
+  EXPECT_TRUE(retry_after);
+}
+
+TEST_F(ApiServerTest, TooManyIngestsInFlightAnswers429) {
+  services_->limits.max_ingest_in_flight = 0;
+  auto r = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"a"})");
+  EXPECT_EQ(r.status, 429);
+  EXPECT_NE(r.body.find("overloaded"), std::string::npos);
+}
+
+TEST_F(ApiServerTest, RoutesMethodsAndParameters) {
+  EXPECT_EQ(Do(Method::kGet, "/nope").status, 404);
+  auto r = Do(Method::kPost, "/api/health/agents");
+  EXPECT_EQ(r.status, 405);
+  bool allow = false;
+  for (const auto& [k, v] : r.headers) allow |= k == "Allow" && v == "GET";
+  EXPECT_TRUE(allow);
+  EXPECT_EQ(Do(Method::kPut, "/api/v1/agents/my%20agent", R"({"name":"Mine"})").status, 201);
+  auto got = Do(Method::kGet, "/api/v1/agents/my%20agent");
+  EXPECT_EQ(got.status, 200);
+  EXPECT_NE(got.body.find(R"("agent_id":"my agent")"), std::string::npos) << got.body;
+  EXPECT_EQ(Do(Method::kGet, "/healthz").status, 200);
+}
+
+TEST_F(ApiServerTest, KeysScopeTheCaller) {
+  auto created = Do(Method::kPost, "/api/v1/keys", R"({"organization_id":"acme","scope":"read"})");
+  ASSERT_EQ(created.status, 201) << created.body;
+  const size_t k = created.body.find("\"key\":\"") + 7;
+  const std::string key = created.body.substr(k, created.body.find('"', k) - k);
+  EXPECT_EQ(key.rfind("vk_", 0), 0u);
+  // Keys now exist: anonymous callers are refused, the key's scope applies.
+  HttpRequest r;
+  r.method = Method::kGet;
+  r.path = "/api/health/agents";
+  std::promise<HttpResponse> p1;
+  api_->Handle(r, [&](HttpResponse x) { p1.set_value(std::move(x)); });
+  EXPECT_EQ(p1.get_future().get().status, 401);
+  r.headers.Add("Authorization", "Bearer " + key);
+  std::promise<HttpResponse> p2;
+  api_->Handle(r, [&](HttpResponse x) { p2.set_value(std::move(x)); });
+  EXPECT_EQ(p2.get_future().get().status, 200);
+  HttpRequest post = r;
+  post.method = Method::kPost;
+  post.path = "/api/v1/executions";
+  post.body = R"({"agent_id":"a"})";
+  std::promise<HttpResponse> p3;
+  api_->Handle(post, [&](HttpResponse x) { p3.set_value(std::move(x)); });
+  const HttpResponse denied = p3.get_future().get();
+  EXPECT_EQ(denied.status, 403);
+  EXPECT_NE(denied.body.find("scope (read)"), std::string::npos) << denied.body;
+}
+
+}  // namespace
+}  // namespace vitals::server

@@ -1,0 +1,192 @@
+// Ingest: POST /api/v1/executions, /api/v1/executions/start, /api/v1/heartbeats.
+//
+// A body is a JSON object, a JSON array or NDJSON. Items are parsed and validated one by one;
+// the valid ones are written to the store (group commit) and only once they are durable are they
+// counted by the engine and acknowledged: {"accepted": N, "rejected": [{"index", "error"}]}.
+// A body with nothing valid is a 400 with the same shape.
+#include <algorithm>
+#include <memory>
+
+#include "server/api/api_server.h"
+#include "server/api/error_mapping.h"
+#include "server/json/ingest_parser.h"
+#include "server/json/json_writer.h"
+
+namespace vitals::server {
+namespace {
+
+using core::Status;
+
+core::Result<BodyFormat> FormatOf(const HttpRequest& r) {
+  const auto type = r.headers.Get("Content-Type");
+  if (!type) return BodyFormat::kJson;  // lenient: a bare body is JSON
+  std::string t(*type);
+  t = t.substr(0, t.find(';'));
+  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
+  std::transform(t.begin(), t.end(), t.begin(), ::tolower);
+  if (t == "application/json" || (t.size() > 5 && t.ends_with("+json"))) return BodyFormat::kJson;
+  if (t == "application/x-ndjson" || t == "application/ndjson" || t == "application/jsonl" ||
+      t == "application/x-jsonlines") {
+    return BodyFormat::kNdjson;
+  }
+  return Status::UnsupportedMedia("Content-Type: \"" + std::string(*type) +
+                                  "\" is not supported; send application/json or "
+                                  "application/x-ndjson");
+}
+
+// The 429/503 answers that keep queues bounded instead of growing them.
+std::optional<HttpResponse> Admission(Services& s) {
+  if (!s.ready.load(std::memory_order_acquire)) {
+    return ErrorResponse(Status::Unavailable("starting: restoring state from storage"));
+  }
+  if (s.counters.ingest_in_flight.load() >= s.limits.max_ingest_in_flight) {
+    ++s.counters.overload_rejections;
+    return ErrorResponse(Status::ResourceExhausted(
+        "overloaded: too many ingest requests in flight; retry after the indicated delay"));
+  }
+  const store::StoreStats st = s.store.Stats();
+  if (st.queue_capacity > 0 &&
+      static_cast<double>(st.queue_depth) >
+          s.limits.store_backlog_ratio * static_cast<double>(st.queue_capacity)) {
+    ++s.counters.overload_rejections;
+    return ErrorResponse(Status::Unavailable("overloaded: storage is behind; retry shortly"));
+  }
+  return std::nullopt;
+}
+
+std::string Answer(size_t accepted, std::vector<ItemError>& rejected, const char* error) {
+  std::sort(rejected.begin(), rejected.end(),
+            [](const ItemError& a, const ItemError& b) { return a.index < b.index; });
+  JsonWriter w;
+  w.BeginObject();
+  if (error) w.Field("error", error);
+  w.Field("accepted", static_cast<uint64_t>(accepted)).Key("rejected").BeginArray();
+  for (const ItemError& e : rejected) {
+    w.BeginObject().Field("index", static_cast<uint64_t>(e.index)).Field("error", e.error);
+    w.EndObject();
+  }
+  w.EndArray().EndObject();
+  return w.Take();
+}
+
+// Decrements the in-flight count when the last copy of the request's callback is gone.
+struct InFlight {
+  explicit InFlight(std::atomic<int>& c) : count(c) { ++count; }
+  ~InFlight() { --count; }
+  std::atomic<int>& count;
+};
+
+void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s,
+                      bool starts) {
+  auto format = FormatOf(req);
+  if (!format.ok()) return respond(ErrorResponse(format.status()));
+  if (auto refuse = Admission(s)) return respond(std::move(*refuse));
+  const core::Timestamp now = s.clock->Now();
+  auto parsed = ParseExecutions(req.body, *format, ctx.organization_id, now);
+  if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
+  if (parsed->items > s.limits.max_items_per_request) {
+    return respond(ErrorResponse(
+        Status::PayloadTooLarge("body: " + std::to_string(parsed->items) + " items; at most " +
+                                std::to_string(s.limits.max_items_per_request) + " per request")));
+  }
+  const core::EventLimits& limits = s.monitor.options().limits;
+  auto events = std::make_shared<std::vector<core::ExecutionEvent>>();
+  std::vector<store::ExecutionWrite> writes;
+  std::vector<ItemError> rejected = std::move(parsed->rejected);
+  for (size_t k = 0; k < parsed->events.size(); ++k) {
+    core::ExecutionEvent& e = parsed->events[k];
+    Status v = core::ValidateEvent(e, limits, now);
+    if (v.ok() && starts && e.execution_id.empty()) {
+      v = Status::InvalidArgument("execution_id: required to start an execution");
+    }
+    if (!v.ok()) {
+      rejected.push_back({parsed->indexes[k], v.message()});
+      continue;
+    }
+    writes.push_back(store::ExecutionWrite{e, starts, now});
+    events->push_back(std::move(e));
+  }
+  if (events->empty()) {
+    return respond(HttpResponse::Json(400, Answer(0, rejected, "no valid items in the body")));
+  }
+  auto guard = std::make_shared<InFlight>(s.counters.ingest_in_flight);
+  auto shared_rejected = std::make_shared<std::vector<ItemError>>(std::move(rejected));
+  s.store.AppendExecutions(
+      std::move(writes), [&s, events, shared_rejected, guard, starts, respond = std::move(respond)](
+                             Status st, std::vector<int64_t> ids) {
+        if (!st.ok()) return respond(ErrorResponse(st));
+        if (starts) {
+          for (const core::ExecutionEvent& e : *events) (void)s.monitor.StartExecution(e);
+        } else {
+          std::vector<Status> results(events->size());
+          s.monitor.IngestBatch(*events, results, ids);
+        }
+        s.counters.executions_accepted += events->size();
+        s.counters.executions_rejected += shared_rejected->size();
+        respond(HttpResponse::Json(200, Answer(events->size(), *shared_rejected, nullptr)));
+      });
+}
+
+void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  auto format = FormatOf(req);
+  if (!format.ok()) return respond(ErrorResponse(format.status()));
+  if (auto refuse = Admission(s)) return respond(std::move(*refuse));
+  auto parsed = ParseHeartbeats(req.body, *format, ctx.organization_id);
+  if (!parsed.ok()) return respond(ErrorResponse(parsed.status()));
+  const core::Timestamp now = s.clock->Now();
+  const core::EventLimits& limits = s.monitor.options().limits;
+  std::vector<store::StoredHeartbeat> rows;
+  std::vector<ItemError> rejected = std::move(parsed->rejected);
+  for (size_t k = 0; k < parsed->heartbeats.size(); ++k) {
+    Heartbeat& h = parsed->heartbeats[k];
+    Status v = core::ValidateId("agent_id", h.agent_id, limits.max_id_length);
+    if (v.ok() && h.timestamp) v = core::ValidateTimestamp("timestamp", *h.timestamp, limits, now);
+    if (v.ok() && h.metadata_json.size() > limits.max_metadata_length) {
+      v = Status::InvalidArgument("metadata: too long");
+    }
+    if (!v.ok()) {
+      rejected.push_back({parsed->indexes[k], v.message()});
+      continue;
+    }
+    rows.push_back(store::StoredHeartbeat{0, ctx.organization_id, std::move(h.agent_id),
+                                          h.timestamp.value_or(now), now,
+                                          std::move(h.metadata_json)});
+  }
+  if (rows.empty()) {
+    return respond(HttpResponse::Json(400, Answer(0, rejected, "no valid items in the body")));
+  }
+  auto kept = std::make_shared<std::vector<store::StoredHeartbeat>>(rows);
+  auto guard = std::make_shared<InFlight>(s.counters.ingest_in_flight);
+  auto shared_rejected = std::make_shared<std::vector<ItemError>>(std::move(rejected));
+  s.store.AppendHeartbeats(
+      std::move(rows), [&s, kept, shared_rejected, guard, respond = std::move(respond)](Status st) {
+        if (!st.ok()) return respond(ErrorResponse(st));
+        for (store::StoredHeartbeat& h : *kept) {
+          (void)s.monitor.RecordHeartbeat(h.organization_id, h.agent_id, h.timestamp,
+                                          std::move(h.metadata_json));
+        }
+        s.counters.heartbeats_accepted += kept->size();
+        s.counters.heartbeats_rejected += shared_rejected->size();
+        respond(HttpResponse::Json(200, Answer(kept->size(), *shared_rejected, nullptr)));
+      });
+}
+
+}  // namespace
+
+void RegisterIngestRoutes(Router& router, Services& s) {
+  using store::KeyScope;
+  router.Add(Method::kPost, "/api/v1/executions", KeyScope::kIngest,
+             [&s](HttpRequest& r, RequestContext& c, Responder d) {
+               IngestExecutions(r, c, std::move(d), s, false);
+             });
+  router.Add(Method::kPost, "/api/v1/executions/start", KeyScope::kIngest,
+             [&s](HttpRequest& r, RequestContext& c, Responder d) {
+               IngestExecutions(r, c, std::move(d), s, true);
+             });
+  router.Add(Method::kPost, "/api/v1/heartbeats", KeyScope::kIngest,
+             [&s](HttpRequest& r, RequestContext& c, Responder d) {
+               IngestHeartbeats(r, c, std::move(d), s);
+             });
+}
+
+}  // namespace vitals::server

@@ -1,0 +1,49 @@
+// What request handlers work with: the engine, the store, authentication and the limits they
+// apply. Handlers are functions of (request, context, services); none sees a socket.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+
+#include "core/clock.h"
+#include "engine/monitor.h"
+#include "server/api/authenticator.h"
+#include "store/store.h"
+
+namespace vitals::server {
+
+class StreamHub;
+
+struct ApiLimits {
+  size_t max_items_per_request = 100'000;
+  int max_ingest_in_flight = 512;    // concurrent ingest requests; beyond: 429
+  double store_backlog_ratio = 0.8;  // store queue this full: 503 until it drains
+  int default_page_size = 100;
+  int max_page_size = 10'000;
+};
+
+// Counters for /metrics, updated by handlers. Thread-safe (atomics).
+struct ApiCounters {
+  std::atomic<uint64_t> executions_accepted{0};
+  std::atomic<uint64_t> executions_rejected{0};
+  std::atomic<uint64_t> heartbeats_accepted{0};
+  std::atomic<uint64_t> heartbeats_rejected{0};
+  std::atomic<uint64_t> requests_2xx{0};
+  std::atomic<uint64_t> requests_4xx{0};
+  std::atomic<uint64_t> requests_5xx{0};
+  std::atomic<uint64_t> overload_rejections{0};
+  std::atomic<int> ingest_in_flight{0};
+};
+
+struct Services {
+  engine::Monitor& monitor;
+  store::Store& store;
+  Authenticator& auth;
+  const core::Clock* clock;
+  StreamHub* hub = nullptr;  // for stream metrics; may be null in tests
+  ApiLimits limits;
+  ApiCounters counters;
+  std::atomic<bool> ready{false};  // set once restored from storage
+};
+
+}  // namespace vitals::server

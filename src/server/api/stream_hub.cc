@@ -1,0 +1,259 @@
+#include "server/api/stream_hub.h"
+
+#include <simdjson.h>
+
+#include <charconv>
+
+#include "server/api/error_mapping.h"
+#include "server/json/views_json.h"
+
+namespace vitals::server {
+namespace {
+
+std::string EventType(const engine::EngineEvent& e) {
+  switch (e.kind) {
+    case engine::EngineEventKind::kHealthUpdate:
+      return "health_update";
+    case engine::EngineEventKind::kTransition:
+      return "health_transition";
+    case engine::EngineEventKind::kAlert:
+      return "alert_" + std::string(core::AlertChangeKindName(e.alert->kind));
+  }
+  return "unknown";
+}
+
+std::string EventData(const engine::EngineEvent& e) {
+  JsonWriter w;
+  switch (e.kind) {
+    case engine::EngineEventKind::kHealthUpdate:
+      WriteHealthUpdate(w, e.agent_id, e.health, e.at);
+      break;
+    case engine::EngineEventKind::kTransition:
+      WriteTransition(w, e.agent_id, *e.transition, *e.previous_status, e.health, e.at);
+      break;
+    case engine::EngineEventKind::kAlert:
+      w.BeginObject();
+      w.Field("change", core::AlertChangeKindName(e.alert->kind))
+          .Field("notify", e.alert->notify)
+          .Key("alert");
+      WriteAlert(w, e.alert->alert);
+      w.EndObject();
+      break;
+  }
+  return w.Take();
+}
+
+std::set<std::string> SplitAgents(std::string_view list) {
+  std::set<std::string> out;
+  while (!list.empty()) {
+    const size_t comma = list.find(',');
+    std::string_view one = list.substr(0, comma);
+    if (!one.empty()) out.emplace(one);
+    list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
+  }
+  return out;
+}
+
+}  // namespace
+
+StreamHub::StreamHub(StreamHubOptions options, Authenticator& auth, engine::Monitor& monitor,
+                     const core::Clock* clock)
+    : options_(options), auth_(auth), monitor_(monitor), clock_(clock) {}
+
+const StreamHub::Message& StreamHub::Append(Org& org, std::string type, std::string agent_id,
+                                            std::string data_json) {
+  const uint64_t id = org.next_id++;
+  std::string ws = "{\"id\":" + std::to_string(id) + ",\"type\":";
+  AppendJsonString(ws, type);
+  ws += ",\"data\":";
+  ws += data_json;
+  ws += '}';
+  std::string sse = "id: " + std::to_string(id) + "\nevent: " + type + "\ndata: " + ws + "\n\n";
+  org.ring.push_back(Message{id, std::move(type), std::move(agent_id),
+                             std::make_shared<const std::string>(std::move(ws)),
+                             std::make_shared<const std::string>(std::move(sse))});
+  while (org.ring.size() > options_.replay_capacity) org.ring.pop_front();
+  return org.ring.back();
+}
+
+bool StreamHub::Wants(const Client& client, const Message& m) {
+  return client.agents.empty() || m.agent_id.empty() || client.agents.count(m.agent_id) > 0;
+}
+
+void StreamHub::Deliver(const Client& client, const Message& m) {
+  if (!Wants(client, m)) return;
+  const bool sse = client.connection->kind() == StreamKind::kServerSentEvents;
+  if (client.connection->Send(sse ? m.sse : m.ws)) {
+    ++messages_sent_;
+  } else if (!client.connection->closed() || client.connection->queued() > 0) {
+    ++slow_closed_;
+  }
+}
+
+std::optional<HttpResponse> StreamHub::Accept(const HttpRequest& request, StreamKind kind,
+                                              std::shared_ptr<StreamConnection> connection) {
+  RequestContext ctx;
+  if (core::Status s = auth_.Authenticate(request, store::KeyScope::kRead, &ctx); !s.ok()) {
+    return ErrorResponse(s);
+  }
+  auto client = std::make_shared<Client>();
+  client->connection = connection;
+  client->organization_id = ctx.organization_id;
+  if (auto agents = request.Query("agents")) client->agents = SplitAgents(*agents);
+
+  std::optional<uint64_t> last_id;
+  std::optional<std::string_view> header = request.headers.Get("Last-Event-ID");
+  if (!header) header = request.Query("last_event_id");
+  if (header) {
+    uint64_t v = 0;
+    if (std::from_chars(header->data(), header->data() + header->size(), v).ec == std::errc()) {
+      last_id = v;
+    }
+  }
+  std::lock_guard lock(mu_);
+  Org& org = orgs_[ctx.organization_id];
+  org.clients.push_back(client);
+  by_connection_[connection.get()] = client;
+  if (kind == StreamKind::kWebSocket) {
+    JsonWriter w;
+    w.BeginObject()
+        .Field("type", "connected")
+        .Key("data")
+        .BeginObject()
+        .Field("organization_id", ctx.organization_id)
+        .Field("last_event_id", org.next_id - 1)
+        .Field("server_time", clock_->Now())
+        .EndObject()
+        .EndObject();
+    connection->Send(std::make_shared<const std::string>(w.Take()));
+  }
+  if (last_id) {  // resume: everything after the last event the client saw, still in the ring
+    for (const Message& m : org.ring) {
+      if (m.id > *last_id) Deliver(*client, m);
+    }
+  }
+  return std::nullopt;
+}
+
+std::shared_ptr<StreamHub::Client> StreamHub::Find(const std::shared_ptr<StreamConnection>& c) {
+  std::lock_guard lock(mu_);
+  auto it = by_connection_.find(c.get());
+  return it == by_connection_.end() ? nullptr : it->second;
+}
+
+void StreamHub::OnMessage(const std::shared_ptr<StreamConnection>& connection,
+                          std::string_view text) {
+  auto reply = [&](std::string json) {
+    connection->Send(std::make_shared<const std::string>(std::move(json)));
+  };
+  if (text == "ping") return reply("pong");
+  std::shared_ptr<Client> client = Find(connection);
+  if (!client) return;
+  simdjson::dom::parser parser;
+  simdjson::dom::element root;
+  std::string_view type;
+  if (parser.parse(text.data(), text.size()).get(root) || root["type"].get_string().get(type)) {
+    return reply(
+        R"({"type":"error","data":{"message":"expected \"ping\" or a JSON object with a \"type\""}})");
+  }
+  if (type == "ping") return reply(R"({"type":"pong"})");
+  if (type == "unsubscribe") {
+    std::lock_guard lock(mu_);
+    client->agents.clear();
+    return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
+  }
+  if (type == "subscribe") {
+    simdjson::dom::array agents;
+    if (root["agents"].get_array().get(agents)) {
+      return reply(
+          R"({"type":"error","data":{"message":"agents: expected an array of agent ids"}})");
+    }
+    std::set<std::string> wanted;
+    for (simdjson::dom::element a : agents) {
+      std::string_view id;
+      if (a.get_string().get(id)) {
+        return reply(R"({"type":"error","data":{"message":"agents: expected strings"}})");
+      }
+      wanted.emplace(id);
+    }
+    JsonWriter w;
+    w.BeginObject()
+        .Field("type", "subscribed")
+        .Key("data")
+        .BeginObject()
+        .Key("agents")
+        .BeginArray();
+    for (const std::string& a : wanted) w.String(a);
+    w.EndArray().EndObject().EndObject();
+    {
+      std::lock_guard lock(mu_);
+      client->agents = std::move(wanted);
+    }
+    return reply(w.Take());
+  }
+  JsonWriter w;
+  w.BeginObject().Field("type", "error").Key("data").BeginObject();
+  w.Field("message", "unknown message type: " + std::string(type.substr(0, 64))).EndObject();
+  w.EndObject();
+  reply(w.Take());
+}
+
+void StreamHub::OnClose(const std::shared_ptr<StreamConnection>& connection) {
+  std::lock_guard lock(mu_);
+  auto it = by_connection_.find(connection.get());
+  if (it == by_connection_.end()) return;
+  auto org = orgs_.find(it->second->organization_id);
+  if (org != orgs_.end()) std::erase(org->second.clients, it->second);
+  by_connection_.erase(it);
+}
+
+void StreamHub::OnEvents(std::span<const engine::EngineEvent> events) {
+  // JSON is built outside the lock; each event once, whatever the number of listeners.
+  std::vector<std::tuple<const engine::EngineEvent*, std::string, std::string>> built;
+  built.reserve(events.size());
+  for (const engine::EngineEvent& e : events) built.emplace_back(&e, EventType(e), EventData(e));
+  std::lock_guard lock(mu_);
+  for (auto& [e, type, data] : built) {
+    Org& org = orgs_[e->organization_id];
+    const Message& m = Append(org, std::move(type), e->agent_id, std::move(data));
+    for (const auto& client : org.clients) Deliver(*client, m);
+  }
+}
+
+void StreamHub::PublishSummaries() {
+  std::vector<std::string> orgs;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [id, org] : orgs_) {
+      if (!org.clients.empty()) orgs.push_back(id);
+    }
+  }
+  for (const std::string& org_id : orgs) {
+    std::vector<engine::AgentSummary> agents = monitor_.ListAgents(org_id);
+    std::sort(agents.begin(), agents.end(), [](const auto& a, const auto& b) {
+      return core::Severity(a.status) != core::Severity(b.status)
+                 ? core::Severity(a.status) > core::Severity(b.status)
+                 : a.agent_id < b.agent_id;
+    });
+    JsonWriter w;
+    w.BeginObject().Field("total_agents", static_cast<uint64_t>(agents.size()));
+    w.Field("truncated", agents.size() > options_.summary_max_agents).Key("agents").BeginArray();
+    for (size_t i = 0; i < agents.size() && i < options_.summary_max_agents; ++i) {
+      WriteAgentSummary(w, agents[i]);
+    }
+    w.EndArray().Key("integrations").BeginArray().EndArray().Key("alerts").BeginArray();
+    for (const core::Alert& a : monitor_.OpenAlerts(org_id)) WriteAlert(w, a);
+    w.EndArray().Field("timestamp", clock_->Now()).EndObject();
+    std::lock_guard lock(mu_);
+    Org& org = orgs_[org_id];
+    const Message& m = Append(org, "health:update", "", w.Take());
+    for (const auto& client : org.clients) Deliver(*client, m);
+  }
+}
+
+StreamHub::Stats StreamHub::stats() const {
+  std::lock_guard lock(mu_);
+  return Stats{by_connection_.size(), messages_sent_.load(), slow_closed_.load()};
+}
+
+}  // namespace vitals::server

@@ -1,0 +1,99 @@
+// StreamHub: the live streams. It listens to the engine, turns each event into JSON once, and
+// fans it out to the WebSocket (/ws/health) and SSE (/api/v1/stream) connections of the event's
+// organization — never another's. Messages:
+//   {"id": 41, "type": "health_update" | "health_transition" | "alert_raised" |
+//    "alert_acknowledged" | "alert_resolved" | ... | "health:update", "data": {...}}
+// SSE carries the same JSON as `data:` with `id:` and `event:` lines, and resumes after a
+// Last-Event-ID from a per-organization replay ring. WebSocket clients may send "ping" (answered
+// "pong"), {"type":"ping"}, {"type":"subscribe","agents":["a1"]} (only those agents' events from
+// then on) and {"type":"unsubscribe"} (all agents again); SSE clients subscribe with
+// ?agents=a1,a2. A slow client is closed by the transport (bounded queue); nobody waits for it.
+//
+// Thread-safety: all methods may be called concurrently.
+#pragma once
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "engine/engine_event.h"
+#include "engine/monitor.h"
+#include "server/api/authenticator.h"
+#include "server/http/stream_handler.h"
+
+namespace vitals::server {
+
+struct StreamHubOptions {
+  size_t replay_capacity = 10'000;    // per organization, for SSE resumption
+  size_t summary_max_agents = 1'000;  // agents listed in one health:update
+};
+
+class StreamHub final : public StreamHandler, public engine::MonitorListener {
+ public:
+  StreamHub(StreamHubOptions options, Authenticator& auth, engine::Monitor& monitor,
+            const core::Clock* clock);
+
+  // StreamHandler
+  std::optional<HttpResponse> Accept(const HttpRequest& request, StreamKind kind,
+                                     std::shared_ptr<StreamConnection> connection) override;
+  void OnMessage(const std::shared_ptr<StreamConnection>& connection,
+                 std::string_view text) override;
+  void OnClose(const std::shared_ptr<StreamConnection>& connection) override;
+
+  // MonitorListener
+  void OnEvents(std::span<const engine::EngineEvent> events) override;
+
+  // Seed 001's periodic "health:update": agents, integrations and alerts of each organization
+  // that has listeners. Called every HEALTH_POLLING_INTERVAL by the application.
+  void PublishSummaries();
+
+  struct Stats {
+    size_t connections = 0;
+    uint64_t messages_sent = 0;
+    uint64_t slow_closed = 0;
+  };
+  Stats stats() const;
+
+ private:
+  struct Client {
+    std::shared_ptr<StreamConnection> connection;
+    std::string organization_id;
+    std::set<std::string> agents;  // empty: every agent
+  };
+  struct Message {
+    uint64_t id;
+    std::string type;
+    std::string agent_id;                    // "" for organization-wide messages
+    std::shared_ptr<const std::string> ws;   // the JSON
+    std::shared_ptr<const std::string> sse;  // the SSE block
+  };
+  struct Org {
+    uint64_t next_id = 1;
+    std::deque<Message> ring;
+    std::vector<std::shared_ptr<Client>> clients;
+  };
+
+  // REQUIRES: mu_ held.
+  const Message& Append(Org& org, std::string type, std::string agent_id, std::string data_json);
+  void Deliver(const Client& client, const Message& m);
+  static bool Wants(const Client& client, const Message& m);
+  std::shared_ptr<Client> Find(const std::shared_ptr<StreamConnection>& c);
+
+  const StreamHubOptions options_;
+  Authenticator& auth_;
+  engine::Monitor& monitor_;
+  const core::Clock* clock_;
+  mutable std::mutex mu_;
+  std::unordered_map<std::string, Org> orgs_;
+  std::unordered_map<const StreamConnection*, std::shared_ptr<Client>> by_connection_;
+  std::atomic<uint64_t> messages_sent_{0};
+  std::atomic<uint64_t> slow_closed_{0};
+};
+
+}  // namespace vitals::server

@@ -1,0 +1,226 @@
+#include "server/app/server_app.h"
+
+#include <spdlog/spdlog.h>
+
+#include <unordered_map>
+
+#include "store/sqlite/sqlite_store.h"
+
+namespace vitals::server {
+namespace {
+
+using core::Status;
+using Clock = std::chrono::steady_clock;
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" ||
+         host.rfind("127.", 0) == 0;
+}
+
+std::string Key(std::string_view org, std::string_view agent) {
+  std::string k(org);
+  k += '\x1f';
+  k += agent;
+  return k;
+}
+
+}  // namespace
+
+ServerApp::ServerApp(ServerConfig config, const core::Clock* clock)
+    : config_(std::move(config)), clock_(clock) {}
+
+ServerApp::~ServerApp() { Stop(); }
+
+uint16_t ServerApp::port() const { return http_ ? http_->port() : 0; }
+
+Status ServerApp::Start() {
+  if (Status s = ValidateConfig(config_); !s.ok()) return s;
+  auto opened = store::OpenSqliteStore(StoreOptionsFor(config_, clock_));
+  if (!opened.ok()) return opened.status();
+  store_ = std::move(*opened);
+
+  auto keys = store_->HasActiveApiKeys();
+  if (!keys.ok()) return keys.status();
+  if (!*keys && !IsLoopback(config_.host())) {
+    if (!config_.insecure) {
+      return Status::FailedPrecondition(
+          "refusing to listen on " + config_.listen +
+          " without API keys: anyone could read and write. Create a key (vitals keys create) or "
+          "pass --insecure");
+    }
+    spdlog::warn("listening on {} with no API keys (--insecure): the API is open to anyone",
+                 config_.listen);
+  }
+
+  monitor_ = std::make_unique<engine::Monitor>(MonitorOptionsFor(config_), clock_);
+  auth_ = std::make_unique<Authenticator>(*store_, clock_);
+  hub_ = std::make_unique<StreamHub>(StreamHubOptions{}, *auth_, *monitor_, clock_);
+  recorder_ = std::make_unique<HealthRecorder>(*store_);
+  services_ = std::unique_ptr<Services>(
+      new Services{*monitor_, *store_, *auth_, clock_, hub_.get(), ApiLimits{}, {}});
+  monitor_->AddListener(hub_.get());
+  monitor_->AddListener(recorder_.get());
+  api_ = std::make_unique<ApiServer>(*services_);
+  http_ = std::make_unique<HttpServer>(HttpOptionsFor(config_), *api_, *hub_);
+  if (Status s = http_->Start(); !s.ok()) return s;
+  spdlog::info("listening on {}:{} db={} mode={}", config_.host(), http_->port(), config_.db,
+               *keys ? "api-keys" : "open (organization \"default\")");
+
+  if (Status s = Restore(); !s.ok()) {
+    http_->Stop();
+    return s;
+  }
+  ticker_ = std::make_unique<engine::Ticker>(*monitor_, monitor_->options().tick_interval);
+  ticker_->Start();
+  services_->ready.store(true, std::memory_order_release);
+  maintenance_ = std::thread([this] { Maintain(); });
+  return Status::Ok();
+}
+
+Status ServerApp::Restore() {
+  const auto started = Clock::now();
+  auto agents = store_->LoadAgents();
+  auto checkpoints = store_->LoadCheckpoints();
+  auto heartbeats = store_->LatestHeartbeats();
+  auto max_alert = store_->MaxAlertNumber();
+  for (const Status& s :
+       {agents.status(), checkpoints.status(), heartbeats.status(), max_alert.status()}) {
+    if (!s.ok()) return Status(s.code(), "restoring from " + config_.db + ": " + s.message());
+  }
+  // The monitor's own absence since it was last seen alive is not held against any agent.
+  const core::Timestamp now = clock_->Now();
+  std::optional<core::Timestamp> alive_at;
+  int64_t replay_from = 0;
+  std::unordered_map<std::string, const store::Checkpoint*> blob_of;
+  for (const store::Checkpoint& c : *checkpoints) {
+    blob_of[Key(c.organization_id, c.agent_id)] = &c;
+    alive_at = std::max(alive_at.value_or(c.taken_at), c.taken_at);
+    replay_from = std::max(replay_from, c.last_execution_id);
+  }
+  for (const store::StoredHeartbeat& h : *heartbeats) {
+    alive_at = std::max(alive_at.value_or(h.received_at), h.received_at);
+  }
+  const core::Duration downtime =
+      alive_at ? std::max(core::Duration(0), now - *alive_at) : core::Duration(0);
+
+  size_t restored = 0;
+  for (const store::RegisteredAgent& a : *agents) {
+    auto it = blob_of.find(Key(a.organization_id, a.agent_id));
+    const std::string* blob = it == blob_of.end() ? nullptr : &it->second->blob;
+    if (Status s =
+            monitor_->RestoreAgent(a.organization_id, a.agent_id, &a.settings, blob, downtime);
+        !s.ok()) {
+      spdlog::warn("agent {}/{} restored without its checkpoint: {}", a.organization_id, a.agent_id,
+                   s.message());
+      (void)monitor_->RestoreAgent(a.organization_id, a.agent_id, &a.settings, nullptr, downtime);
+    }
+    if (it != blob_of.end()) blob_of.erase(it);
+    ++restored;
+  }
+  for (const auto& [key, c] : blob_of) {  // agents that appeared on their own
+    if (Status s =
+            monitor_->RestoreAgent(c->organization_id, c->agent_id, nullptr, &c->blob, downtime);
+        !s.ok()) {
+      spdlog::warn("agent {}/{}: {}", c->organization_id, c->agent_id, s.message());
+    }
+    ++restored;
+  }
+  size_t replayed = 0;
+  for (;;) {
+    auto rows = store_->ExecutionsAfter(replay_from, 10'000);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    for (const store::StoredExecution& e : *rows) {
+      monitor_->Replay(e.event, e.id, e.started_only);
+      replay_from = e.id;
+    }
+    replayed += rows->size();
+  }
+  for (const store::StoredHeartbeat& h : *heartbeats) {
+    monitor_->RestoreHeartbeat(h.organization_id, h.agent_id, h.received_at, downtime);
+  }
+  monitor_->SetNextAlertId(*max_alert + 1);
+  spdlog::info(
+      "restored {} agents from checkpoints, replayed {} executions, downtime {:.1f}s, in {} ms",
+      restored, replayed, core::ToSecondsF(downtime),
+      std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
+  return Status::Ok();
+}
+
+void ServerApp::Checkpoint(bool all) {
+  int64_t replay_from = 0;
+  std::vector<engine::Monitor::AgentCheckpoint> collected =
+      monitor_->CollectCheckpoints(all, &replay_from);
+  if (collected.empty()) return;
+  const core::Timestamp now = clock_->Now();
+  std::vector<store::Checkpoint> rows;
+  rows.reserve(collected.size());
+  for (auto& c : collected) {
+    rows.push_back(store::Checkpoint{std::move(c.organization_id), std::move(c.agent_id),
+                                     std::move(c.blob), replay_from, now});
+  }
+  store_->SaveCheckpoints(std::move(rows));
+}
+
+void ServerApp::Maintain() {
+  auto next_checkpoint = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                            core::Seconds(config_.checkpoint_interval_s));
+  auto next_summary = Clock::now() + std::chrono::duration_cast<Clock::duration>(
+                                         core::Seconds(config_.health_polling_interval_s));
+  auto next_history = Clock::now() + std::chrono::seconds(10);
+  auto next_retention = Clock::now() + std::chrono::minutes(1);
+  std::unique_lock lock(mu_);
+  while (!stopping_) {
+    cv_.wait_for(lock, std::chrono::milliseconds(500));
+    if (stopping_) break;
+    lock.unlock();
+    const auto now = Clock::now();
+    if (now >= next_history) {
+      recorder_->Flush();
+      next_history = now + std::chrono::seconds(10);
+    }
+    if (now >= next_checkpoint) {
+      Checkpoint(false);
+      next_checkpoint = now + std::chrono::duration_cast<Clock::duration>(
+                                  core::Seconds(config_.checkpoint_interval_s));
+    }
+    if (config_.health_polling_enabled && now >= next_summary) {
+      hub_->PublishSummaries();
+      next_summary = now + std::chrono::duration_cast<Clock::duration>(
+                               core::Seconds(config_.health_polling_interval_s));
+    }
+    if (now >= next_retention) {
+      const core::Timestamp cutoff =
+          clock_->Now() - std::chrono::hours(24) * config_.retention_days;
+      if (Status s = store_->RunRetention(cutoff); !s.ok()) {
+        spdlog::error("retention: {}", s.message());
+      }
+      next_retention = now + std::chrono::hours(1);
+    }
+    lock.lock();
+  }
+}
+
+void ServerApp::Stop() {
+  {
+    std::lock_guard lock(mu_);
+    if (stopping_ || !store_) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (http_) http_->Stop();
+  if (maintenance_.joinable()) maintenance_.join();
+  if (ticker_) ticker_->Stop();
+  if (monitor_ && services_ && services_->ready.load()) {
+    recorder_->Flush();
+    Checkpoint(false);
+  }
+  store_->Flush();
+  if (monitor_) {
+    monitor_->RemoveListener(hub_.get());
+    monitor_->RemoveListener(recorder_.get());
+  }
+  spdlog::info("stopped");
+}
+
+}  // namespace vitals::server

@@ -1,0 +1,77 @@
+// ServerConfig: every setting of `vitals serve`, and where each comes from. Precedence, weakest
+// first: built-in defaults, the TOML file (--config / VITALS_CONFIG), environment variables
+// (seed 001's names where it has them, VITALS_* otherwise), command-line flags.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "engine/monitor_options.h"
+#include "server/api/services.h"
+#include "server/api/stream_hub.h"
+#include "server/http/http_server.h"
+#include "store/sqlite/sqlite_store.h"
+
+namespace vitals::server {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "vitals.db";
+  bool insecure = false;  // allow a non-loopback listen address without API keys
+  std::string log_level = "info";
+  int threads = 0;  // 0: one per core
+  size_t max_body_bytes = 10 << 20;
+  size_t max_connections = 10'000;
+  size_t stream_queue_messages = 65'536;  // > one sweep's burst of updates for most fleets
+  std::string synchronous = "full";
+  int retention_days = 30;
+  double checkpoint_interval_s = 30;
+  double health_polling_interval_s = 30;
+  bool health_polling_enabled = true;
+  double alert_error_rate_threshold = 0.5;
+  double alert_latency_threshold_ms = 5'000;
+  double alert_queue_depth_threshold = 100;
+  double alert_cooldown_s = 300;
+  double sweep_interval_s = 30;
+  double heartbeat_interval_ms = 5'000;
+  int heartbeat_failure_threshold = 3;
+  double slo_objective = 0.99;
+  double max_future_skew_s = 300;
+  double max_past_age_s = 86'400;
+  size_t max_agents = 1'000'000;
+  core::HealthThresholds thresholds;
+
+  // Parsed from `listen`.
+  std::string host() const;
+  uint16_t port() const;
+};
+
+// One setting: TOML key ("server.listen" is `listen` in table [server]), environment variable,
+// flag, help text, and how to set it from text.
+struct ConfigOption {
+  std::string key;
+  std::string env;
+  std::string flag;  // "--listen"
+  std::string help;
+  std::function<core::Status(ServerConfig&, std::string_view)> set;
+  std::function<std::string(const ServerConfig&)> show;
+};
+
+const std::vector<ConfigOption>& ConfigOptions();
+
+// Applies a TOML file. Unknown keys and wrong types are errors naming the key.
+core::Status ApplyConfigFile(const std::string& path, ServerConfig* config);
+// Applies every option whose environment variable is set; `getenv` is injectable for tests.
+core::Status ApplyEnvironment(ServerConfig* config,
+                              const std::function<const char*(const char*)>& getenv);
+// Cross-field checks (listen address, ranges).
+core::Status ValidateConfig(const ServerConfig& config);
+
+engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c);
+HttpServerOptions HttpOptionsFor(const ServerConfig& c);
+store::SqliteOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock);
+
+}  // namespace vitals::server

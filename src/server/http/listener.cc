@@ -1,0 +1,83 @@
+#include "server/http/listener.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include "server/http/http_session.h"
+
+namespace vitals::server {
+namespace {
+
+// After an accept failure (out of file descriptors, typically) wait before trying again rather
+// than spin.
+constexpr std::chrono::milliseconds kAcceptRetryDelay{100};
+
+core::Status ListenError(const HttpServerOptions& options, std::string_view what,
+                         const ErrorCode& ec) {
+  return core::Status::IoError("cannot listen on " + options.address + ":" +
+                               std::to_string(options.port) + ": " + std::string(what) +
+                               ec.message());
+}
+
+}  // namespace
+
+Listener::Listener(std::shared_ptr<ServerState> state)
+    : state_(std::move(state)),
+      executor_(net::make_strand(state_->io_context)),
+      acceptor_(executor_),
+      retry_timer_(executor_) {}
+
+core::Status Listener::Listen() {
+  const HttpServerOptions& options = state_->options;
+  ErrorCode ec;
+  tcp::resolver resolver(state_->io_context);
+  const auto results =
+      resolver.resolve(options.address, std::to_string(options.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  if (ec || results.empty()) return ListenError(options, "cannot resolve address: ", ec);
+  const tcp::endpoint endpoint = results.begin()->endpoint();
+  acceptor_.open(endpoint.protocol(), ec);
+  if (ec) return ListenError(options, "", ec);
+  acceptor_.set_option(net::socket_base::reuse_address(true), ec);
+  acceptor_.bind(endpoint, ec);
+  if (ec) return ListenError(options, "", ec);
+  acceptor_.listen(net::socket_base::max_listen_connections, ec);
+  if (ec) return ListenError(options, "", ec);
+  port_ = acceptor_.local_endpoint(ec).port();
+  return core::Status::Ok();
+}
+
+void Listener::Start() {
+  net::post(executor_, [self = shared_from_this()] { self->Accept(); });
+}
+
+void Listener::Close() {
+  net::post(executor_, [self = shared_from_this()] {
+    ErrorCode ec;
+    self->acceptor_.close(ec);
+    self->retry_timer_.cancel();
+  });
+}
+
+void Listener::Accept() {
+  // Each connection gets its own strand.
+  acceptor_.async_accept(net::make_strand(state_->io_context),
+                         beast::bind_front_handler(&Listener::OnAccept, shared_from_this()));
+}
+
+void Listener::OnAccept(ErrorCode ec, Socket socket) {
+  if (!acceptor_.is_open()) return;
+  if (ec) {
+    retry_timer_.expires_after(kAcceptRetryDelay);
+    retry_timer_.async_wait([self = shared_from_this()](ErrorCode wait_ec) {
+      if (!wait_ec && self->acceptor_.is_open()) self->Accept();
+    });
+    return;
+  }
+  socket.set_option(tcp::no_delay(true), ec);
+  const bool reject = state_->registry.size() >= state_->options.max_connections;
+  std::make_shared<HttpSession>(state_, std::move(socket))->Start(reject);
+  Accept();
+}
+
+}  // namespace vitals::server

@@ -1,0 +1,37 @@
+// JSON shapes of what vitals reports: seed 001's agent, alert and system shapes, seed 000's
+// health_update and health_transition payloads, extended with the engine's richer data.
+#pragma once
+
+#include <string_view>
+
+#include "core/agent_view.h"
+#include "core/alert.h"
+#include "engine/fleet_summary.h"
+#include "server/json/json_writer.h"
+#include "store/store_types.h"
+
+namespace vitals::server {
+
+// GET /api/health/agent/{id}: seed 001's fields, then health, windows, quantiles, heartbeat...
+void WriteAgentView(JsonWriter& w, const core::AgentView& v);
+// One row of GET /api/health/agents.
+void WriteAgentSummary(JsonWriter& w, const engine::AgentSummary& s);
+// Seed 001's alert shape (alert_id, severity, message, source_type, source_id, timestamp,
+// action_required, acknowledged) plus type, lifecycle times, who acknowledged, flapping.
+void WriteAlert(JsonWriter& w, const core::Alert& a);
+// Seed 000's health_update data.
+void WriteHealthUpdate(JsonWriter& w, std::string_view agent_id, const core::HealthSnapshot& h,
+                       core::Timestamp at);
+// Seed 000's health_transition data, previous_status filled in.
+void WriteTransition(JsonWriter& w, std::string_view agent_id, core::TransitionKind kind,
+                     core::HealthStatus previous, const core::HealthSnapshot& h,
+                     core::Timestamp at);
+void WriteStoredExecution(JsonWriter& w, const store::StoredExecution& e);
+void WriteStoredHeartbeat(JsonWriter& w, const store::StoredHeartbeat& h);
+void WriteHeartbeatRecord(JsonWriter& w, const core::HeartbeatRecord& h);
+void WriteTransitionRecord(JsonWriter& w, const store::TransitionRecord& t);
+void WriteFleetSummary(JsonWriter& w, const engine::FleetSummary& f);
+// A score (0..100) as the seed's history shows it (0..1); null when unknown.
+void WriteScore01(JsonWriter& w, const core::HealthSnapshot& h);
+
+}  // namespace vitals::server

@@ -1,0 +1,53 @@
+#include "store/sqlite/execution_columns.h"
+
+namespace vitals::store {
+
+void BindExecution(Statement& s, int first, int64_t id, const ExecutionWrite& row) {
+  const core::ExecutionEvent& e = row.event;
+  int i = first;
+  s.Bind(i++, id);
+  s.Bind(i++, std::string_view(e.organization_id));
+  s.Bind(i++, std::string_view(e.agent_id));
+  s.Bind(i++, std::string_view(e.execution_id));
+  s.Bind(i++, std::string_view(e.action_type));
+  s.Bind(i++, std::string_view(e.action_name));
+  s.Bind(i++, std::string_view(e.input_summary));
+  s.Bind(i++, std::string_view(e.output_summary));
+  s.Bind(i++, std::string_view(e.status));
+  s.Bind(i++, std::string_view(e.error_message));
+  s.Bind(i++, e.latency_ms);
+  s.Bind(i++, e.token_count);
+  s.Bind(i++, e.cost_usd);
+  s.Bind(i++, std::string_view(e.metadata_json));
+  s.Bind(i++, std::string_view(e.integration_id));
+  s.Bind(i++, e.timestamp);
+  s.Bind(i++, row.started_only);
+  s.Bind(i++, row.received_at);
+}
+
+StoredExecution ReadExecution(const Statement& s) {
+  StoredExecution out;
+  core::ExecutionEvent& e = out.event;
+  int i = 0;
+  out.id = s.Int(i++);
+  e.organization_id = s.Text(i++);
+  e.agent_id = s.Text(i++);
+  e.execution_id = s.Text(i++);
+  e.action_type = s.Text(i++);
+  e.action_name = s.Text(i++);
+  e.input_summary = s.Text(i++);
+  e.output_summary = s.Text(i++);
+  e.status = s.Text(i++);
+  e.error_message = s.Text(i++);
+  e.latency_ms = s.Double(i++);
+  e.token_count = s.OptInt(i++);
+  e.cost_usd = s.Double(i++);
+  e.metadata_json = s.Text(i++);
+  e.integration_id = s.Text(i++);
+  e.timestamp = s.Time(i++);
+  out.started_only = s.Bool(i++);
+  out.received_at = s.Time(i++);
+  return out;
+}
+
+}  // namespace vitals::store

@@ -1,0 +1,94 @@
+#include "store/sqlite/write_queue.h"
+
+namespace vitals::store {
+namespace {
+
+size_t RowsOf(const BackgroundBatch& b) {
+  return std::visit([](const auto& rows) { return rows.size(); }, b);
+}
+
+}  // namespace
+
+bool WriteQueue::Push(ExecutionBatch& batch) {
+  {
+    std::lock_guard lock(mu_);
+    if (!AdmitLocked(batch.rows.size())) return false;
+    pending_.acknowledged_rows += batch.rows.size();
+    pending_.executions.push_back(std::move(batch));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+bool WriteQueue::Push(HeartbeatBatch& batch) {
+  {
+    std::lock_guard lock(mu_);
+    if (!AdmitLocked(batch.rows.size())) return false;
+    pending_.acknowledged_rows += batch.rows.size();
+    pending_.heartbeats.push_back(std::move(batch));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+bool WriteQueue::Push(WriteJob& job) {
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) return false;
+    pending_.jobs.push_back(std::move(job));
+  }
+  cv_.notify_one();
+  return true;
+}
+
+void WriteQueue::Push(BackgroundBatch batch) {
+  const size_t rows = RowsOf(batch);
+  if (rows == 0) return;
+  {
+    std::lock_guard lock(mu_);
+    if (closed_) {
+      background_dropped_ += rows;
+      return;
+    }
+    pending_.background.push_back(std::move(batch));
+    background_rows_ += rows;
+    // Drops whole batches, oldest first, but never the one just pushed.
+    while (background_rows_ > background_capacity_ && pending_.background.size() > 1) {
+      const size_t dropped = RowsOf(pending_.background.front());
+      pending_.background.pop_front();
+      background_rows_ -= dropped;
+      background_dropped_ += dropped;
+    }
+  }
+  cv_.notify_one();
+}
+
+WriteGroup WriteQueue::Take(std::chrono::steady_clock::time_point deadline) {
+  std::unique_lock lock(mu_);
+  cv_.wait_until(lock, deadline, [&] { return closed_ || !pending_.empty(); });
+  WriteGroup group = std::move(pending_);
+  pending_ = WriteGroup();
+  background_rows_ = 0;
+  group.closed = closed_;
+  return group;
+}
+
+void WriteQueue::Close() {
+  {
+    std::lock_guard lock(mu_);
+    closed_ = true;
+  }
+  cv_.notify_all();
+}
+
+size_t WriteQueue::depth() const {
+  std::lock_guard lock(mu_);
+  return pending_.acknowledged_rows;
+}
+
+uint64_t WriteQueue::background_dropped() const {
+  std::lock_guard lock(mu_);
+  return background_dropped_;
+}
+
+}  // namespace vitals::store

@@ -1,0 +1,185 @@
+#include "store/sqlite/writer.h"
+
+#include <pthread.h>
+
+#include <cstdio>
+
+namespace vitals::store {
+namespace {
+
+void AddDouble(std::atomic<double>& a, double v) {
+  double old = a.load(std::memory_order_relaxed);
+  while (!a.compare_exchange_weak(old, old + v, std::memory_order_relaxed)) {
+  }
+}
+
+}  // namespace
+
+struct Writer::Outcome {
+  std::vector<std::vector<int64_t>> ids;  // per execution batch
+  std::vector<core::Status> jobs;
+  uint64_t heartbeats = 0;
+};
+
+Writer::Writer(std::unique_ptr<Connection> db, WriteQueue& queue, ExecutionTail& tail,
+               const core::Clock& clock, WriterOptions options)
+    : db_(std::move(db)),
+      queue_(queue),
+      clock_(clock),
+      options_(options),
+      appender_(*db_, tail),
+      context_(*db_) {}
+
+Writer::~Writer() { Stop(); }
+
+core::Status Writer::Start() {
+  if (core::Status s = appender_.Load(); !s.ok()) return s;
+  if (core::Status s = context_.Prepare(); !s.ok()) return s;
+  const std::pair<Statement*, const char*> statements[] = {
+      {&begin_, "BEGIN IMMEDIATE"}, {&commit_, "COMMIT"}, {&rollback_, "ROLLBACK"}};
+  for (const auto& [stmt, sql] : statements) {
+    auto prepared = db_->Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    *stmt = std::move(prepared.value());
+  }
+  if (core::Status s = checkpointer_.Start(db_->path()); !s.ok()) return s;
+  sqlite3_wal_hook(db_->db(), &Writer::OnWalCommit, this);
+  last_seal_ = clock_.Now();
+  thread_ = std::thread([this] { Run(); });
+  return core::Status::Ok();
+}
+
+void Writer::Stop() {
+  queue_.Close();
+  if (thread_.joinable()) thread_.join();
+  checkpointer_.Stop();
+}
+
+int Writer::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
+  static_cast<Writer*>(self)->wal_pages_ = pages;
+  return SQLITE_OK;
+}
+
+void Writer::Run() {
+  pthread_setname_np(pthread_self(), "vitals-writer");
+  for (;;) {
+    // Wakes up now and then to seal a tail that stopped growing.
+    const auto wait = appender_.tail_rows() > 0 ? std::chrono::milliseconds(250)
+                                                : std::chrono::milliseconds(1000);
+    WriteGroup group = queue_.Take(std::chrono::steady_clock::now() + wait);
+    const bool seal = SealDue(group, clock_.Now());
+    if (!group.empty() || seal) Commit(group, seal);
+    if (group.closed) return;
+  }
+}
+
+bool Writer::SealDue(const WriteGroup& group, core::Timestamp now) {
+  for (const WriteJob& job : group.jobs) {
+    if (job.seal) return true;
+  }
+  if (now < last_seal_) last_seal_ = now;  // the clock moved back
+  const size_t rows = appender_.tail_rows() + group.acknowledged_rows;
+  if (rows >= options_.max_tail_rows) return true;
+  return appender_.tail_rows() > 0 && now - last_seal_ >= options_.seal_period;
+}
+
+core::Status Writer::RunStatement(Statement& s, const char* what) {
+  core::Status status = s.Run(what);
+  if (!status.ok()) return core::Status::IoError(status.message() + " (" + db_->path() + ")");
+  return status;
+}
+
+void Writer::Commit(WriteGroup& group, bool seal) {
+  const auto start = std::chrono::steady_clock::now();
+  const core::Timestamp now = clock_.Now();
+  Outcome out;
+  core::Status s = RunStatement(begin_, "begin the group commit");
+  if (s.ok()) s = WriteAll(group, now, out);
+  if (s.ok() && seal) s = appender_.Seal();
+  if (s.ok()) s = appender_.Finish();
+  if (s.ok()) s = RunStatement(commit_, "commit");
+  if (s.ok()) {
+    appender_.Committed();
+    if (seal) last_seal_ = now;
+  } else {
+    if (context_.in_transaction()) (void)rollback_.Run("rollback");
+    appender_.RolledBack();
+    counters_.commit_failures.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "vitals store: group commit failed: %s\n", s.message().c_str());
+  }
+  const double ms =
+      std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+  counters_.last_commit_ms.store(ms, std::memory_order_relaxed);
+  AddDouble(counters_.commit_ms_total, ms);
+  counters_.commits.fetch_add(1, std::memory_order_relaxed);
+  Deliver(group, s, out);
+  MaybeCheckpoint();
+}
+
+core::Status Writer::WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out) {
+  out.ids.resize(group.executions.size());
+  for (size_t i = 0; i < group.executions.size(); ++i) {
+    if (core::Status s = appender_.Append(group.executions[i].rows, now, out.ids[i]); !s.ok()) {
+      return s;
+    }
+  }
+  for (const HeartbeatBatch& batch : group.heartbeats) {
+    if (core::Status s = context_.WriteHeartbeats(batch.rows); !s.ok()) return s;
+    out.heartbeats += batch.rows.size();
+  }
+  // A background record that fails is dropped and counted; the group goes on unless SQLite
+  // ended the transaction.
+  for (const BackgroundBatch& batch : group.background) {
+    core::Status s = context_.WriteBackground(batch);
+    if (s.ok()) continue;
+    counters_.background_failures.fetch_add(1, std::memory_order_relaxed);
+    std::fprintf(stderr, "vitals store: background write failed: %s\n", s.message().c_str());
+    if (!context_.in_transaction()) return s;
+  }
+  out.jobs.reserve(group.jobs.size());
+  for (WriteJob& job : group.jobs) {
+    out.jobs.push_back(job.run ? job.run(context_) : core::Status::Ok());
+    if (!context_.in_transaction()) return out.jobs.back();
+  }
+  return core::Status::Ok();
+}
+
+void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out) {
+  if (status.ok()) {
+    uint64_t rows = 0;
+    for (const auto& ids : out.ids) rows += ids.size();
+    counters_.executions_written.fetch_add(rows, std::memory_order_relaxed);
+    counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
+  }
+  for (size_t i = 0; i < group.executions.size(); ++i) {
+    auto& done = group.executions[i].done;
+    if (!done) continue;
+    done(status, status.ok() ? std::move(out.ids[i]) : std::vector<int64_t>());
+  }
+  for (HeartbeatBatch& batch : group.heartbeats) {
+    if (batch.done) batch.done(status);
+  }
+  for (size_t i = 0; i < group.jobs.size(); ++i) {
+    if (!group.jobs[i].done) continue;
+    group.jobs[i].done(status.ok() ? out.jobs[i] : status);
+  }
+}
+
+// The checkpointer copies frames beside the writer; past four times the bound (it cannot catch up
+// with a writer that keeps appending) the writer copies the rest itself so the WAL can restart.
+void Writer::MaybeCheckpoint() {
+  if (wal_pages_ < options_.checkpoint_pages) return;
+  if (wal_pages_ < 4 * options_.checkpoint_pages) {
+    checkpointer_.Request();
+    return;
+  }
+  const int rc =
+      sqlite3_wal_checkpoint_v2(db_->db(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr, nullptr);
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY) {
+    std::fprintf(stderr, "vitals store: checkpoint of %s failed: %s\n", db_->path().c_str(),
+                 sqlite3_errstr(rc));
+  }
+  wal_pages_ = 0;
+}
+
+}  // namespace vitals::store

@@ -1,0 +1,115 @@
+// Store: where vitals keeps what must survive a restart — the execution log, heartbeats, the
+// agent registry, alerts, health history, API keys and engine checkpoints.
+//
+// Contract for every implementation:
+//  - All methods are thread-safe.
+//  - Acknowledged writes (AppendExecutions, AppendHeartbeats) are group-committed: many callers'
+//    rows go into one transaction; `done` runs once the rows are durable (they survive a kill -9
+//    of the process and, with the default durability, a power loss) or have failed. `done` runs
+//    on the store's writer thread: it must be short and must not call back into a blocking Store
+//    method. Writes are never silently dropped: a full queue is reported through `done` with
+//    ResourceExhausted, immediately and on the caller's thread.
+//  - Background writes (Record*, SaveCheckpoints) are queued and committed with the next group;
+//    a failure is counted in Stats() and logged, never thrown. When the queue is full they are
+//    dropped oldest-first and counted (they are derived data the engine can recompute).
+//  - Reads use their own connections and never wait for the writer; they see every write whose
+//    `done` has run.
+//  - Not-found reads return an empty vector / nullopt, not an error; errors are kIoError.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/status.h"
+#include "store/store_types.h"
+
+namespace vitals::store {
+
+using Done = std::function<void(core::Status)>;
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // ---- Acknowledged, group-committed writes ----
+  // Appends execution records; assigns each an id (StoredExecution::id). On success `ids`
+  // passed to `done_with_ids` holds the ids in the order of `rows`.
+  virtual void AppendExecutions(
+      std::vector<ExecutionWrite> rows,
+      std::function<void(core::Status, std::vector<int64_t> ids)> done_with_ids) = 0;
+  virtual void AppendHeartbeats(std::vector<StoredHeartbeat> rows, Done done) = 0;
+
+  // ---- Background writes (see the contract above) ----
+  virtual void RecordTransitions(std::vector<TransitionRecord> rows) = 0;
+  // Upserts agent_health_realtime and adds the snapshot to the hourly history rollup.
+  virtual void RecordHealth(std::vector<HealthRecord> rows) = 0;
+  // Upserts alerts by id (and mirrors them into seed 003's health_alerts).
+  virtual void RecordAlerts(std::vector<core::Alert> rows) = 0;
+  virtual void RecordMetrics(std::vector<MetricRecord> rows) = 0;
+  // Replaces each agent's checkpoint.
+  virtual void SaveCheckpoints(std::vector<Checkpoint> rows) = 0;
+
+  // ---- Synchronous writes: return once durable ----
+  virtual core::Status UpsertAgent(const RegisteredAgent& agent) = 0;
+  // NotFound when absent. Deletes the registration and checkpoint, not the agent's history.
+  virtual core::Status DeleteAgent(std::string_view organization_id, std::string_view agent_id) = 0;
+  // AlreadyExists when the id is taken.
+  virtual core::Status CreateApiKey(const ApiKeyRecord& key) = 0;
+  // NotFound when no key with this id belongs to the organization.
+  virtual core::Status RevokeApiKey(std::string_view organization_id, std::string_view key_id,
+                                    core::Timestamp at) = 0;
+
+  // ---- Reads ----
+  virtual core::Result<std::vector<StoredExecution>> QueryExecutions(const ExecutionQuery& q) = 0;
+  // Executions with id > after_id, ascending, at most `limit`: for replay after a checkpoint.
+  virtual core::Result<std::vector<StoredExecution>> ExecutionsAfter(int64_t after_id,
+                                                                     int limit) = 0;
+  // Newest first (QueryExecutions: by event timestamp, ties by id).
+  virtual core::Result<std::vector<StoredHeartbeat>> QueryHeartbeats(
+      std::string_view organization_id, std::string_view agent_id,
+      std::optional<core::Timestamp> from, std::optional<core::Timestamp> to, int limit) = 0;
+  // The newest heartbeat of every agent that has one.
+  virtual core::Result<std::vector<StoredHeartbeat>> LatestHeartbeats() = 0;
+  virtual core::Result<std::vector<RegisteredAgent>> LoadAgents() = 0;
+  virtual core::Result<std::vector<core::Alert>> QueryAlerts(const AlertQuery& q) = 0;
+  virtual core::Result<std::optional<core::Alert>> GetAlert(std::string_view organization_id,
+                                                            std::string_view alert_id) = 0;
+  // The largest n among alert ids "alert_<n>" (0 when none), so ids continue after a restart.
+  virtual core::Result<uint64_t> MaxAlertNumber() = 0;
+  // Health history of an agent from the hourly rollup, aggregated into buckets of `bucket`
+  // (a whole number of hours), oldest first; empty buckets are omitted.
+  virtual core::Result<std::vector<HistoryPoint>> QueryAgentHistory(
+      std::string_view organization_id, std::string_view agent_id, core::Timestamp from,
+      core::Timestamp to, core::Duration bucket) = 0;
+  // Newest first.
+  virtual core::Result<std::vector<TransitionRecord>> QueryTransitions(
+      std::string_view organization_id, std::string_view agent_id,
+      std::optional<core::Timestamp> from, int limit) = 0;
+  virtual core::Result<std::vector<HealthRecord>> LoadHealth() = 0;
+  // Metrics of one resource and metric name in [from, to], oldest first, at most `limit`.
+  virtual core::Result<std::vector<MetricRecord>> QueryMetrics(std::string_view organization_id,
+                                                               std::string_view resource_type,
+                                                               std::string_view resource_id,
+                                                               std::string_view metric_name,
+                                                               core::Timestamp from,
+                                                               core::Timestamp to, int limit) = 0;
+  virtual core::Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view organization_id) = 0;
+  virtual core::Result<std::optional<ApiKeyRecord>> FindApiKeyByHash(
+      std::string_view secret_hash) = 0;
+  // True when at least one key exists that is not revoked.
+  virtual core::Result<bool> HasActiveApiKeys() = 0;
+  virtual core::Result<std::vector<Checkpoint>> LoadCheckpoints() = 0;
+
+  // ---- Maintenance ----
+  // Blocks until everything queued before the call is durable (or failed).
+  virtual void Flush() = 0;
+  // Deletes data older than `cutoff` in small steps that never hold the writer long.
+  virtual core::Status RunRetention(core::Timestamp cutoff) = 0;
+  virtual StoreStats Stats() const = 0;
+};
+
+}  // namespace vitals::store
