@@ -37,6 +37,7 @@ test: build tsan
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
 
 bench: build
+	@bash scripts/install-deps.sh bench
 	@bash scripts/run-benchmarks.sh $(BUILD)
 
 format:

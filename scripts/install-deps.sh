@@ -9,6 +9,10 @@ packages=(
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libssl-dev
 )
+# `install-deps.sh bench` adds what make bench compares against: wrk, and nginx as the ceiling.
+if [ "${1:-}" = bench ]; then
+  packages+=(wrk nginx-light curl)
+fi
 
 missing=()
 for p in "${packages[@]}"; do
@@ -23,4 +27,7 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
+# No service starts during installation (nginx would take port 80): make bench runs its own.
+printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+trap 'rm -f /usr/sbin/policy-rc.d' EXIT
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

@@ -62,6 +62,13 @@ class Store {
   // NotFound when no key with this id belongs to the organization.
   virtual core::Status RevokeApiKey(std::string_view organization_id, std::string_view key_id,
                                     core::Timestamp at) = 0;
+  // Inserts or replaces the resource (organization_id, kind, id); keeps the first created_at.
+  virtual core::Status PutResource(const ResourceRecord& resource) = 0;
+  // NotFound when absent.
+  virtual core::Status DeleteResource(std::string_view organization_id, std::string_view kind,
+                                      std::string_view id) = 0;
+  // Appends one delivery attempt to the delivery log.
+  virtual core::Status RecordDelivery(const DeliveryRecord& delivery) = 0;
 
   // ---- Reads ----
   virtual core::Result<std::vector<StoredExecution>> QueryExecutions(const ExecutionQuery& q) = 0;
@@ -103,6 +110,11 @@ class Store {
   // True when at least one key exists that is not revoked.
   virtual core::Result<bool> HasActiveApiKeys() = 0;
   virtual core::Result<std::vector<Checkpoint>> LoadCheckpoints() = 0;
+  // Every resource of `kind`, of every organization, ordered by (organization_id, id).
+  virtual core::Result<std::vector<ResourceRecord>> ListResources(std::string_view kind) = 0;
+  // The organization's delivery log, newest first; only `alert_id`'s when it is not empty.
+  virtual core::Result<std::vector<DeliveryRecord>> QueryDeliveries(
+      std::string_view organization_id, std::string_view alert_id, int limit) = 0;
 
   // ---- Maintenance ----
   // Blocks until everything queued before the call is durable (or failed).

@@ -150,4 +150,29 @@ struct StoreStats {
   uint64_t background_failures = 0;  // background rows that failed to write
 };
 
+// A registered resource other than an agent — a workspace, an active check, a database target,
+// a delivery route, a maintenance window — kept as its JSON spec. The module that owns the kind
+// parses and validates the spec; the store only keeps it.
+struct ResourceRecord {
+  std::string organization_id;
+  std::string kind;  // "workspace", "check", "database", "route", "maintenance_window", ...
+  std::string id;
+  std::string spec_json;
+  core::Timestamp created_at;
+  core::Timestamp updated_at;
+};
+
+// One attempt to deliver an alert change to a route.
+struct DeliveryRecord {
+  int64_t id = 0;  // assigned by the store
+  std::string organization_id;
+  std::string alert_id;
+  std::string route_id;
+  std::string change;   // "raised", "escalated", "resolved", "reminder", ...
+  int attempt = 1;      // 1 for the first try
+  std::string outcome;  // "delivered", "retrying", "failed", "held"
+  std::string detail;   // HTTP status, exit code, error text, or why it was held
+  core::Timestamp at;
+};
+
 }  // namespace vitals::store

@@ -10,9 +10,15 @@
 #include "server/api/authenticator.h"
 #include "store/store.h"
 
+namespace vitals::collect {
+class CollectorRunner;
+}
+
 namespace vitals::server {
 
 class StreamHub;
+class CheckRunner;
+class Notifier;
 
 struct ApiLimits {
   size_t max_items_per_request = 100'000;
@@ -44,6 +50,10 @@ struct Services {
   ApiLimits limits;
   ApiCounters counters;
   std::atomic<bool> ready{false};  // set once restored from storage
+  // Optional subsystems (issue 4); null when turned off or in tests that do not need them.
+  collect::CollectorRunner* collectors = nullptr;
+  CheckRunner* checks = nullptr;
+  Notifier* notifier = nullptr;
 };
 
 }  // namespace vitals::server

@@ -23,6 +23,7 @@ constexpr PrefixTable kPrefixTables[] = {
     {"execution_blocks", "last_id < ?2 OR max_ts < ?1"},
     {"heartbeats", "received_at < ?1"},
     {"health_metrics", "timestamp < ?1"},
+    {"deliveries", "at < ?1"},
     {"health_transitions", "at < ?1"},
     {"health_history_hourly", "hour + 3600000000 <= ?1"},
 };

@@ -107,8 +107,23 @@ CREATE TABLE agent_checkpoints (
   PRIMARY KEY (organization_id, agent_id));
 )sql";
 
+// Version 2: registered resources (workspaces, checks, routes, ...) and the delivery log.
+constexpr const char* kResourcesAndDeliveries = R"sql(
+CREATE TABLE resources (
+  organization_id TEXT NOT NULL, kind TEXT NOT NULL, id TEXT NOT NULL, spec TEXT NOT NULL,
+  created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+  PRIMARY KEY (kind, organization_id, id)) WITHOUT ROWID;
+
+CREATE TABLE deliveries (
+  id INTEGER PRIMARY KEY, organization_id TEXT NOT NULL, alert_id TEXT NOT NULL,
+  route_id TEXT NOT NULL, change TEXT NOT NULL, attempt INTEGER NOT NULL, outcome TEXT NOT NULL,
+  detail TEXT NOT NULL, at INTEGER NOT NULL);
+CREATE INDEX deliveries_by_alert ON deliveries (organization_id, alert_id, id);
+)sql";
+
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {{1, kInitialSchema}};
+  static const std::vector<Migration> migrations = {{1, kInitialSchema},
+                                                    {2, kResourcesAndDeliveries}};
   return migrations;
 }
 

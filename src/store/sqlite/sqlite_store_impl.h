@@ -67,6 +67,14 @@ class SqliteStore final : public Store {
   core::Result<std::optional<ApiKeyRecord>> FindApiKeyByHash(std::string_view secret_hash) override;
   core::Result<bool> HasActiveApiKeys() override;
   core::Result<std::vector<Checkpoint>> LoadCheckpoints() override;
+  core::Status PutResource(const ResourceRecord& resource) override;
+  core::Status DeleteResource(std::string_view organization_id, std::string_view kind,
+                              std::string_view id) override;
+  core::Status RecordDelivery(const DeliveryRecord& delivery) override;
+  core::Result<std::vector<ResourceRecord>> ListResources(std::string_view kind) override;
+  core::Result<std::vector<DeliveryRecord>> QueryDeliveries(std::string_view organization_id,
+                                                            std::string_view alert_id,
+                                                            int limit) override;
 
   void Flush() override;
   core::Status RunRetention(core::Timestamp cutoff) override;
