@@ -22,6 +22,7 @@ build: configure
 
 # The main job: the server on the embedded SQLite file. `make demo` runs the simulated fleet.
 run: build
+	@echo "vitals: dashboard at http://$(LISTEN)/"
 	./$(BUILD)/vitals serve --listen $(LISTEN) --db $(DB)
 
 demo: build

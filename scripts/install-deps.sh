@@ -7,8 +7,14 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libssl-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libssl-dev libpq-dev
+  # Real servers the integration tests start on loopback.
+  prometheus-alertmanager postgresql redis-server
 )
+# The dashboard (web/): node and npm build it (Debian's, unless one is installed already);
+# chromium runs its browser tests.
+packages+=(chromium)
+command -v npm > /dev/null || packages+=(nodejs npm)
 # `install-deps.sh bench` adds what make bench compares against: wrk, and nginx as the ceiling.
 if [ "${1:-}" = bench ]; then
   packages+=(wrk nginx-light curl)
@@ -27,7 +33,10 @@ fi
 echo "install-deps: installing ${missing[*]}"
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-# No service starts during installation (nginx would take port 80): make bench runs its own.
-printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
-trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+# No service starts during installation (nginx, redis, postgresql): make bench and the
+# (Tests start their own servers on loopback.)
+if [ ! -e /usr/sbin/policy-rc.d ]; then
+  printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d
+  trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
 apt-get install -y -qq --no-install-recommends "${missing[@]}"

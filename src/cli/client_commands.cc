@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "cli/api_client.h"
+#include "cli/client_support.h"
 #include "cli/table.h"
 #include "server/api/authenticator.h"
 #include "server/json/json_writer.h"
@@ -17,13 +18,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 using server::Method;
-
-struct Globals {
-  std::string server = "http://127.0.0.1:8080";
-  std::string api_key;
-  bool json = false;
-  std::string db;  // keys commands: work on this database file directly instead of over HTTP
-};
 
 // `vitals keys ... --db FILE`: the operator's way in, for organizations that have no admin key
 // yet (over HTTP, once any key exists, an admin key manages its own organization only).
@@ -79,67 +73,6 @@ int KeysDirect(const Globals& g, const std::string& verb, const std::string& org
   return 0;
 }
 
-std::string Text(dom::element e) {
-  if (e.is_null()) return "-";
-  std::string_view s;
-  if (!e.get_string().get(s)) return std::string(s);
-  double d;
-  if (!e.get_double().get(d)) {
-    char buf[32];
-    std::snprintf(buf, sizeof buf, d == static_cast<int64_t>(d) ? "%.0f" : "%.3g", d);
-    return buf;
-  }
-  bool b;
-  if (!e.get_bool().get(b)) return b ? "yes" : "no";
-  return simdjson::minify(e);
-}
-
-std::string Field(dom::element o, const char* key) {
-  dom::element v;
-  return o[key].get(v) ? "-" : Text(v);
-}
-
-std::string Percent(dom::element o, const char* key) {
-  dom::element v;
-  double d;
-  if (o[key].get(v) || v.get_double().get(d)) return "-";
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%.1f%%", d * 100);
-  return buf;
-}
-
-// Runs `call`, prints its result (JSON or `render`), returns the exit code.
-int Run(const Globals& g, Method method, const std::string& target, const std::string& body,
-        const std::function<void(dom::element)>& render) {
-  auto address = ParseServerAddress(g.server);
-  if (!address.ok()) {
-    std::cerr << "vitals: " << address.status().message() << "\n";
-    return 2;
-  }
-  std::string key = g.api_key;
-  if (key.empty()) {
-    if (const char* env = std::getenv("VITALS_API_KEY")) key = env;
-  }
-  ApiClient client(*address, key);
-  auto r = client.Call(method, target, body);
-  if (!r.ok()) {
-    std::cerr << "vitals: " << r.status().message() << "\n";
-    return 1;
-  }
-  if (g.json || !render) {
-    std::cout << *r << "\n";
-    return 0;
-  }
-  dom::parser parser;
-  dom::element root;
-  if (parser.parse(*r).get(root)) {
-    std::cout << *r << "\n";
-    return 0;
-  }
-  render(root);
-  return 0;
-}
-
 void RenderStatus(dom::element s) {
   dom::element fleet = s["fleet"];
   std::cout << "Agents: " << Field(s, "total_agents") << " total, " << Field(s, "active_agents")
@@ -157,6 +90,25 @@ void RenderStatus(dom::element s) {
             << " info\n";
   std::cout << "Integrations: " << Field(s, "healthy_integrations") << "/"
             << Field(s, "total_integrations") << " healthy\n";
+  std::cout << "System: CPU " << Field(s, "cpu_usage") << "%, memory " << Field(s, "memory_usage")
+            << "%, load " << Field(s, "load_1m") << ", queue depth " << Field(s, "queue_depth")
+            << "\n";
+  dom::array disks;
+  if (!s["disks"].get_array().get(disks)) {
+    for (dom::element d : disks) {
+      std::cout << "  disk " << Field(d, "mount_point") << ": " << Field(d, "usage_percent")
+                << "% used (" << Field(d, "status") << ")\n";
+    }
+  }
+}
+
+void RenderIntegrations(dom::element r) {
+  Table t({"INTEGRATION", "STATUS", "CONNECTION", "LATENCY MS", "ERROR RATE", "LAST USED"});
+  for (dom::element i : r.get_array()) {
+    t.Row({Field(i, "integration_id"), Field(i, "status"), Field(i, "connection_status"),
+           Field(i, "latency_ms"), Percent(i, "error_rate"), Field(i, "last_used")});
+  }
+  if (t.size() > 0) t.Print(std::cout);
 }
 
 void RenderAgents(dom::element r) {
@@ -192,38 +144,22 @@ void RenderKeys(dom::element r) {
   t.Print(std::cout);
 }
 
-std::string Escape(const std::string& id) {
-  std::string out;
-  for (unsigned char c : id) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      char buf[4];
-      std::snprintf(buf, sizeof buf, "%%%02X", c);
-      out += buf;
-    }
-  }
-  return out;
-}
-
 }  // namespace
 
 std::function<int()> AddClientCommands(CLI::App& app) {
-  auto g = std::make_shared<Globals>();
-  auto action = std::make_shared<std::function<int()>>();
-  auto client_options = [g](CLI::App* cmd) {
-    cmd->add_option("--server", g->server, "vitals server URL [env: VITALS_SERVER]")
-        ->envname("VITALS_SERVER");
-    cmd->add_option("--api-key", g->api_key, "API key [env: VITALS_API_KEY]");
-    cmd->add_flag("--json", g->json, "Print the server's JSON");
-  };
-  auto on = [action](CLI::App* cmd, std::function<int()> f) {
-    cmd->callback([action, f] { *action = f; });
-  };
+  CommandContext ctx;
+  auto g = ctx.g;
+  auto action = ctx.action;
+  auto client_options = [ctx](CLI::App* cmd) { ctx.Options(cmd); };
+  auto on = [ctx](CLI::App* cmd, std::function<int()> f) { ctx.On(cmd, std::move(f)); };
 
   CLI::App* status = app.add_subcommand("status", "Fleet summary: agents by status, open alerts");
   client_options(status);
-  on(status, [g] { return Run(*g, Method::kGet, "/api/health/system", "", RenderStatus); });
+  on(status, [g] {
+    const int rc = Run(*g, Method::kGet, "/api/health/system", "", RenderStatus);
+    if (rc != 0) return rc;
+    return Run(*g, Method::kGet, "/api/health/integrations", "", RenderIntegrations);
+  });
 
   auto list_health = std::make_shared<std::string>();
   CLI::App* list = app.add_subcommand("list", "List agents with their health");
@@ -353,6 +289,7 @@ std::function<int()> AddClientCommands(CLI::App& app) {
                [id](dom::element) { std::cout << "key " << *id << " revoked\n"; });
   });
 
+  AddResourceCommands(app, ctx);
   return [action]() { return *action ? (*action)() : -1; };
 }
 

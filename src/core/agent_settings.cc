@@ -114,7 +114,22 @@ Status AgentSettings::Validate() const {
   return Status::Ok();
 }
 
+Status AgentAlertRules::Validate() const {
+  if (!(error_rate_threshold >= 0 && error_rate_threshold <= 1)) {
+    return Invalid("rules.error_rate_threshold", "must be a fraction between 0 and 1");
+  }
+  if (!(low_confidence_threshold >= 0 && low_confidence_threshold <= 1)) {
+    return Invalid("rules.low_confidence_threshold", "must be between 0 and 1");
+  }
+  if (error_rate_min_executions < 1 || low_confidence_min_executions < 1) {
+    return Invalid("rules.min_executions", "must be >= 1");
+  }
+  if (max_failures_per_hour < 0) return Invalid("rules.max_failures_per_hour", "must be >= 0");
+  return Status::Ok();
+}
+
 Status EvaluationPolicy::Validate() const {
+  if (Status s = rules.Validate(); !s.ok()) return s;
   if (alerts.cooldown.count() < 0) return Invalid("alerts.cooldown", "must be >= 0");
   if (alerts.flap.low < 0 || alerts.flap.high > 100 || alerts.flap.low > alerts.flap.high) {
     return Invalid("alerts.flap", "need 0 <= low <= high <= 100");

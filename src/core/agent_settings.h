@@ -55,9 +55,29 @@ struct AgentSettings {
   Status Validate() const;
 };
 
+// Seed 001's agent alert rules (its "Agent Alerts" table), monitor-wide.
+struct AgentAlertRules {
+  // "error_rate" (warning) while the hour's error rate (a fraction) is above this, with at least
+  // error_rate_min_executions runs in the hour. Seed 001's ALERT_ERROR_RATE_THRESHOLD.
+  double error_rate_threshold = 0.5;
+  int64_t error_rate_min_executions = 1;
+  // "low_confidence" while the confidence score is below this. Confidence is n/(n+10) times a
+  // stability factor, so any agent with few runs is "unconfident" by construction: the rule only
+  // applies from low_confidence_min_executions runs in the hour (20: evidence alone is >= 0.67,
+  // so what it catches is a score swinging widely).
+  double low_confidence_threshold = 0.3;
+  int64_t low_confidence_min_executions = 20;
+  AlertSeverity low_confidence_severity = AlertSeverity::kInfo;
+  // "failures" (warning) while the hour holds more than this many failed runs.
+  int64_t max_failures_per_hour = 3;
+
+  Status Validate() const;
+};
+
 // Monitor-wide rules applied to every agent's evaluation.
 struct EvaluationPolicy {
   AlertPolicy alerts;
+  AgentAlertRules rules;
   StuckPolicy stuck;
   HeartbeatConfig default_heartbeat;  // for agents that send heartbeats unannounced
   Duration trend_spacing = std::chrono::seconds(60);

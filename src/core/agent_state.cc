@@ -47,6 +47,14 @@ std::string_view AgentAlertTypeName(AgentAlertType type) {
       return "stuck_execution";
     case AgentAlertType::kSloBurn:
       return "slo_burn";
+    case AgentAlertType::kErrorRate:
+      return "error_rate";
+    case AgentAlertType::kLowConfidence:
+      return "low_confidence";
+    case AgentAlertType::kFailures:
+      return "failures";
+    case AgentAlertType::kCheckFailed:
+      return "check_failed";
   }
   return "health";
 }
@@ -81,6 +89,7 @@ AgentState::AgentState(std::string organization_id, std::string agent_id,
 void AgentState::SetSettings(std::shared_ptr<const AgentSettings> settings, Timestamp now,
                              Duration pause_total) {
   settings_ = std::move(settings);
+  rule_memo_.fill(kNoMemo);           // the display name in messages may have changed
   if (!settings_->heartbeat) return;  // monitoring, once begun, continues with its settings
   if (heartbeat_) {
     heartbeat_->Reconfigure(*settings_->heartbeat);
@@ -174,6 +183,10 @@ void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_
         Cap(h, kFailedCap, "Critical: heartbeat lost, " + since);
     }
   }
+  for (const FailingCheck& f : failing_checks_) {
+    liveness_known = true;
+    Cap(h, kCriticalCap, "active check " + f.check_id + " is failing: " + f.detail);
+  }
   if (stuck_deadline) {
     if (const int n = in_flight_.CountStartedBy(now - *stuck_deadline); n > 0) {
       liveness_known = true;
@@ -255,12 +268,7 @@ void AgentState::EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration
                                 std::vector<AlertChange>& out) {
   // Messages are built only for active conditions: most evaluations of most agents raise nothing.
   auto run = [&](AgentAlertType type, const AlertCondition& c) {
-    const AlertIdentity who{organization_id_, AlertSource::kAgent, agent_id_,
-                            AgentAlertTypeName(type)};
-    if (auto change =
-            alerts_[static_cast<int>(type)].Evaluate(c, who, now, policy.alerts, next_id)) {
-      out.push_back(std::move(*change));
-    }
+    if (auto change = RunSlot(type, c, now, policy, next_id)) out.push_back(std::move(*change));
   };
   const std::string& name = DisplayName();
 
@@ -314,6 +322,20 @@ void AgentState::EvaluateAlerts(const HealthSnapshot& h, Timestamp now, Duration
     slo.message = "Agent " + name + buf;
   }
   run(AgentAlertType::kSloBurn, slo);
+
+  AlertCondition check;
+  check.active = !failing_checks_.empty();
+  check.severity = AlertSeverity::kCritical;
+  if (check.active) {
+    check.message = "Agent " + name + ": active check";
+    for (size_t i = 0; i < failing_checks_.size(); ++i) {
+      check.message += (i ? "; " : " ") + failing_checks_[i].check_id +
+                       " is failing: " + failing_checks_[i].detail;
+    }
+  }
+  run(AgentAlertType::kCheckFailed, check);
+
+  EvaluateSeedRules(policy.rules, now, policy, next_id, out);
 }
 
 AgentView AgentState::View(Timestamp now, Duration pause_total, const EvaluationPolicy& policy) {
@@ -376,6 +398,9 @@ size_t AgentState::MemoryUsage() const {
   bytes += short_window_.MemoryUsage() + long_window_.MemoryUsage() - 2 * sizeof(RollingWindow);
   bytes += short_latency_.MemoryUsage() + long_latency_.MemoryUsage() - 2 * sizeof(SlidingSketch);
   bytes += in_flight_.MemoryUsage() - sizeof(InFlightExecutions);
+  for (const FailingCheck& f : failing_checks_) {
+    bytes += sizeof(f) + f.check_id.capacity() + f.detail.capacity();
+  }
   if (heartbeat_) bytes += heartbeat_->MemoryUsage();
   for (const std::string& issue : last_health_.issues) bytes += sizeof(issue) + issue.capacity();
   for (const AlertSlot& slot : alerts_) {

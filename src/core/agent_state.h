@@ -48,10 +48,22 @@ struct ExecutionSample {
   static ExecutionSample Of(const ExecutionEvent& event, int64_t log_id = 0);
 };
 
-// The alert types an agent can raise (one AlertSlot each).
-enum class AgentAlertType { kHealth, kHeartbeat, kStuckExecution, kSloBurn };
-inline constexpr int kAgentAlertTypeCount = 4;
-std::string_view AgentAlertTypeName(AgentAlertType type);  // "health", "heartbeat", ...
+// The alert types an agent can raise (one AlertSlot each). Appended only: checkpoints store the
+// slots in this order.
+enum class AgentAlertType {
+  kHealth,
+  kHeartbeat,
+  kStuckExecution,
+  kSloBurn,
+  kErrorRate,      // seed 001: the hour's error rate above the threshold
+  kLowConfidence,  // seed 001: confidence below the threshold
+  kFailures,       // seed 001: more than N failures in the last hour
+  kCheckFailed,    // an active check of the agent is down
+};
+inline constexpr int kAgentAlertTypeCount = 8;
+// "health", "heartbeat", "stuck_execution", "slo_burn", "error_rate", "low_confidence",
+// "failures", "check_failed".
+std::string_view AgentAlertTypeName(AgentAlertType type);
 std::optional<AgentAlertType> ParseAgentAlertType(std::string_view name);
 
 struct AgentEvaluation {
@@ -88,6 +100,13 @@ class AgentState {
   // Records a heartbeat; an agent not yet monitored starts with `default_config`.
   void RecordHeartbeat(Timestamp received_at, Timestamp reported_at, std::string metadata_json,
                        Duration pause_total, const HeartbeatConfig& default_config);
+
+  // The latest result of an active check (after the check runner's retries): a down check caps
+  // the score at critical and raises "check_failed" until the same check reports up. At most
+  // kMaxFailingChecks distinct checks are tracked as failing; more are ignored.
+  void RecordCheckResult(std::string_view check_id, bool up, std::string_view detail);
+  static constexpr size_t kMaxFailingChecks = 32;
+  size_t failing_check_count() const { return failing_checks_.size(); }
 
   // Hints the CPU to fetch the fields every ingested event touches: the key, the streak and the
   // pending sums (no loads: safe on memory not yet cached).
@@ -154,6 +173,13 @@ class AgentState {
                       std::optional<Duration> stuck_deadline, const EvaluationPolicy& policy,
                       const AlertSlot::IdFactory& next_id, std::vector<AlertChange>& out);
   const std::string& DisplayName() const;
+  // Seed 001's rules: error_rate, low_confidence, failures.
+  void EvaluateSeedRules(const AgentAlertRules& rules, Timestamp now,
+                         const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
+                         std::vector<AlertChange>& out);
+  std::optional<AlertChange> RunSlot(AgentAlertType type, const AlertCondition& c, Timestamp now,
+                                     const EvaluationPolicy& policy,
+                                     const AlertSlot::IdFactory& next_id);
 
   // Members are ordered by use: what every ingested event touches comes first (up to
   // short_window_), so it shares as few cache lines as possible.
@@ -188,6 +214,15 @@ class AgentState {
   std::optional<HealthStatus> last_status_;
   HealthSnapshot last_health_;
   std::array<AlertSlot, kAgentAlertTypeCount> alerts_;
+  struct FailingCheck {
+    std::string check_id;
+    std::string detail;
+  };
+  std::vector<FailingCheck> failing_checks_;  // active checks whose latest result is down
+  // Per seed 001 rule (error_rate, low_confidence, failures): the value its open alert's message
+  // was built from (EvaluateSeedRules). Not checkpointed: kNoMemo rebuilds the message once.
+  static constexpr int32_t kNoMemo = INT32_MIN;
+  std::array<int32_t, 3> rule_memo_{kNoMemo, kNoMemo, kNoMemo};
 };
 
 }  // namespace vitals::core

@@ -7,7 +7,10 @@ namespace vitals::core {
 
 namespace {
 
-constexpr uint64_t kCheckpointVersion = 1;
+// Version 1: four alert slots (health, heartbeat, stuck_execution, slo_burn). Version 2: every
+// AgentAlertType's slot (count written), then the failing active checks. Both are decoded.
+constexpr uint64_t kCheckpointVersion = 2;
+constexpr uint64_t kVersion1AlertSlots = 4;
 
 void EncodeOptDouble(BinaryWriter& w, const std::optional<double>& v) {
   w.Bool(v.has_value());
@@ -84,14 +87,21 @@ std::string AgentState::EncodeCheckpoint() {
   EncodeSnapshot(w, last_health_);
   w.Bool(heartbeat_ != nullptr);
   if (heartbeat_) heartbeat_->Encode(w);
+  w.U64(alerts_.size());
   for (const AlertSlot& slot : alerts_) slot.Encode(w);
+  w.U64(failing_checks_.size());
+  for (const FailingCheck& f : failing_checks_) {
+    w.Str(f.check_id);
+    w.Str(f.detail);
+  }
   return w.Take();
 }
 
 Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, Duration pause_total,
                                      const HeartbeatConfig& default_heartbeat) {
   BinaryReader r(blob);
-  if (r.U64() != kCheckpointVersion || !r.ok()) {
+  const uint64_t version = r.U64();
+  if ((version != 1 && version != kCheckpointVersion) || !r.ok()) {
     return Status::InvalidArgument("checkpoint: unknown version");
   }
   // Decode into a copy so a corrupt blob leaves this state untouched.
@@ -120,7 +130,20 @@ Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, D
         settings_->heartbeat.value_or(default_heartbeat), created_at_, pause_total);
     ok = s.heartbeat_->Decode(r, downtime, pause_total);
   }
-  for (AlertSlot& slot : s.alerts_) ok = ok && slot.Decode(r);
+  const uint64_t slots = version == 1 ? kVersion1AlertSlots : r.U64();
+  ok = ok && slots <= s.alerts_.size();
+  for (uint64_t i = 0; ok && i < slots; ++i) ok = s.alerts_[i].Decode(r);
+  if (ok && version >= 2) {
+    const uint64_t n = r.Count(2);
+    ok = r.ok() && n <= kMaxFailingChecks;
+    for (uint64_t i = 0; ok && i < n; ++i) {
+      FailingCheck f;
+      f.check_id = r.Str();
+      f.detail = r.Str();
+      ok = r.ok();
+      s.failing_checks_.push_back(std::move(f));
+    }
+  }
   if (!ok || !r.done()) return Status::InvalidArgument("checkpoint: corrupt");
   *this = std::move(s);
   return Status::Ok();

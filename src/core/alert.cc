@@ -29,6 +29,10 @@ std::string_view AlertSourceName(AlertSource s) {
       return "agent";
     case AlertSource::kIntegration:
       return "integration";
+    case AlertSource::kWorkspace:
+      return "workspace";
+    case AlertSource::kDatabase:
+      return "database";
   }
   return "agent";
 }
@@ -37,6 +41,8 @@ std::optional<AlertSource> ParseAlertSource(std::string_view name) {
   if (name == "system") return AlertSource::kSystem;
   if (name == "agent") return AlertSource::kAgent;
   if (name == "integration") return AlertSource::kIntegration;
+  if (name == "workspace") return AlertSource::kWorkspace;
+  if (name == "database") return AlertSource::kDatabase;
   return std::nullopt;
 }
 
@@ -76,7 +82,7 @@ bool DecodeAlert(BinaryReader& r, Alert* a) {
   a->id = r.Str();
   a->organization_id = r.Str();
   const uint64_t severity = r.U64(), source = r.U64();
-  if (severity > 2 || source > 2) return false;
+  if (severity > 2 || source > static_cast<uint64_t>(AlertSource::kDatabase)) return false;
   a->severity = static_cast<AlertSeverity>(severity);
   a->source_type = static_cast<AlertSource>(source);
   a->source_id = r.Str();

@@ -11,11 +11,13 @@
 namespace vitals::core {
 
 enum class AlertSeverity { kInfo, kWarning, kCritical };
-enum class AlertSource { kSystem, kAgent, kIntegration };
+// Appended only: values are persisted in checkpoints.
+enum class AlertSource { kSystem, kAgent, kIntegration, kWorkspace, kDatabase };
 
 std::string_view AlertSeverityName(AlertSeverity s);  // "info", "warning", "critical"
 std::optional<AlertSeverity> ParseAlertSeverity(std::string_view name);
-std::string_view AlertSourceName(AlertSource s);  // "system", "agent", "integration"
+// "system", "agent", "integration", "workspace", "database"
+std::string_view AlertSourceName(AlertSource s);
 std::optional<AlertSource> ParseAlertSource(std::string_view name);
 
 struct Alert {
@@ -24,7 +26,7 @@ struct Alert {
   AlertSeverity severity = AlertSeverity::kWarning;
   AlertSource source_type = AlertSource::kAgent;
   std::string source_id;
-  std::string type;  // e.g. "health", "heartbeat", "stuck_execution", "slo_burn"
+  std::string type;  // e.g. "health", "heartbeat", "error_rate", "integration_down", "disk"
   std::string message;
   Timestamp raised_at;
   Timestamp updated_at;

@@ -6,7 +6,7 @@ AlertChange AlertSlot::Change(AlertChangeKind kind, bool notify, std::string rea
                               Timestamp now) {
   if (notify) {
     open_->last_notified_at = now;
-    last_notified_ = now;
+    last_notified_us_ = ToMicros(now);
   }
   return AlertChange{kind, *open_, notify, notify ? std::string() : std::move(reason)};
 }
@@ -28,7 +28,8 @@ std::optional<AlertChange> AlertSlot::Raise(const AlertCondition& c, const Alert
   a.flapping = flapping;
   open_ = std::make_unique<Alert>(std::move(a));
   if (flapping) return Change(AlertChangeKind::kRaised, false, "flapping", now);
-  const bool cooling = last_notified_ && now - *last_notified_ < policy.cooldown;
+  const bool cooling =
+      last_notified_us_ != kNever && now - FromMicros(last_notified_us_) < policy.cooldown;
   return Change(AlertChangeKind::kRaised, !cooling, "cooldown", now);
 }
 
@@ -46,6 +47,9 @@ AlertChange AlertSlot::Resolve(Timestamp now) {
 std::optional<AlertChange> AlertSlot::Evaluate(const AlertCondition& c, const AlertIdentity& who,
                                                Timestamp now, const AlertPolicy& policy,
                                                const IdFactory& next_id) {
+  // Most slots of most agents hold nothing and have held nothing for a while: recording one more
+  // inactive evaluation would change nothing, so skip it (sweeps evaluate every slot).
+  if (!c.active && !open_ && flap_.QuietlyInactive()) return std::nullopt;
   const bool was_flapping = flap_.flapping();
   const bool flapping = policy.flap_detection && flap_.Record(c.active, policy.flap);
 
@@ -102,16 +106,16 @@ std::optional<AlertChange> AlertSlot::Acknowledge(std::string by, Timestamp now)
 
 void AlertSlot::Encode(BinaryWriter& w) const {
   flap_.Encode(w);
-  w.Bool(last_notified_.has_value());
-  if (last_notified_) w.I64(ToMicros(*last_notified_));
+  w.Bool(last_notified_us_ != kNever);
+  if (last_notified_us_ != kNever) w.I64(last_notified_us_);
   w.Bool(open_ != nullptr);
   if (open_) EncodeAlert(w, *open_);
 }
 
 bool AlertSlot::Decode(BinaryReader& r) {
   if (!flap_.Decode(r)) return false;
-  last_notified_.reset();
-  if (r.Bool()) last_notified_ = FromMicros(r.I64());
+  last_notified_us_ = kNever;
+  if (r.Bool()) last_notified_us_ = r.I64();
   open_.reset();
   if (r.Bool()) {
     auto a = std::make_unique<Alert>();
@@ -122,7 +126,7 @@ bool AlertSlot::Decode(BinaryReader& r) {
 }
 
 void AlertSlot::Restore(Alert alert) {
-  if (alert.last_notified_at) last_notified_ = alert.last_notified_at;
+  if (alert.last_notified_at) last_notified_us_ = ToMicros(*alert.last_notified_at);
   open_ = std::make_unique<Alert>(std::move(alert));
 }
 

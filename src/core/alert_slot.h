@@ -9,6 +9,7 @@
 // Not thread-safe: the owner serialises access.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -56,6 +57,9 @@ class AlertSlot {
   // The open alert, or nullptr.
   const Alert* open_alert() const { return open_.get(); }
   bool flapping() const { return flap_.flapping(); }
+  // Open, and active at every remembered evaluation: another active evaluation at the alert's
+  // severity with its message would change nothing.
+  bool SteadilyOpen() const { return open_ && flap_.QuietlyActive(); }
   double flap_percent() const { return flap_.percent_change(); }
   // Re-opens an alert loaded from storage after a restart (no change is emitted).
   void Restore(Alert alert);
@@ -71,8 +75,11 @@ class AlertSlot {
   AlertChange Change(AlertChangeKind kind, bool notify, std::string reason, Timestamp now);
 
   FlapDetector flap_;
-  std::unique_ptr<Alert> open_;             // a pointer keeps an alert-free slot small
-  std::optional<Timestamp> last_notified_;  // for this pair, across alerts (cooldown)
+  std::unique_ptr<Alert> open_;  // a pointer keeps an alert-free slot small
+  // For this pair, across alerts (cooldown); microseconds, kNever when never notified (8 bytes
+  // where an optional takes 16: every agent holds kAgentAlertTypeCount slots).
+  static constexpr int64_t kNever = INT64_MIN;
+  int64_t last_notified_us_ = kNever;
 };
 
 }  // namespace vitals::core

@@ -29,6 +29,14 @@ class FlapDetector {
   bool Record(bool active, const FlapThresholds& thresholds);
   double percent_change() const { return percent_; }
   bool flapping() const { return flapping_; }
+  // True when a full history of inactive (active) evaluations makes Record(false)
+  // (Record(true)) change nothing.
+  bool QuietlyInactive() const {
+    return count_ == kHistory && bits_ == 0 && !flapping_ && percent_ == 0;
+  }
+  bool QuietlyActive() const {
+    return count_ == kHistory && bits_ == (1u << kHistory) - 1 && !flapping_ && percent_ == 0;
+  }
 
   void Encode(BinaryWriter& w) const {
     w.U64(bits_);

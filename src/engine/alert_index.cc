@@ -3,6 +3,7 @@
 namespace vitals::engine {
 
 void AlertIndex::Put(const core::Alert& a) {
+  if (a.source_type != core::AlertSource::kAgent) return;
   std::lock_guard lock(mu_);
   open_[a.id] = Location{a.organization_id, a.source_id, a.type};
 }
@@ -12,6 +13,7 @@ void AlertIndex::Apply(std::span<const EngineEvent> events) {
   for (const EngineEvent& ev : events) {
     if (ev.kind != EngineEventKind::kAlert || !ev.alert) continue;
     const core::Alert& a = ev.alert->alert;
+    if (a.source_type != core::AlertSource::kAgent) continue;
     if (a.open()) {
       open_[a.id] = Location{a.organization_id, a.source_id, a.type};
     } else {

@@ -22,6 +22,7 @@ class AlertIndex {
     std::string agent_id;
     std::string type;
   };
+  // Only agents' alerts are indexed (others live in the ConditionTable, found there by id).
 
   void Apply(std::span<const EngineEvent> events);
   void Put(const core::Alert& alert);

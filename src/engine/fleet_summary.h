@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/agent_view.h"
 #include "core/health_status.h"
@@ -33,12 +34,30 @@ struct AgentSummary {
 
 struct FleetSummary {
   int64_t total_agents = 0;
+  // Not paused, and running something or with executions in the short window.
+  int64_t active_agents = 0;
   std::array<int64_t, 4> by_status{};     // indexed by core::HealthStatus
   std::array<int64_t, 4> by_activity{};   // indexed by core::ActivityStatus
   std::array<int64_t, 4> by_heartbeat{};  // indexed by core::HeartbeatState (monitored agents)
-  std::array<int64_t, 3> open_alerts{};   // indexed by core::AlertSeverity
-  int64_t executions_in_flight = 0;
+  // Every open alert of the organization, agents' and other sources', by core::AlertSeverity.
+  std::array<int64_t, 3> open_alerts{};
+  int64_t executions_in_flight = 0;  // seed 001's active_operations
   uint64_t total_heartbeats = 0;
+  int64_t queue_depth = 0;  // the latest depth of every reporting source, summed
+  int64_t total_integrations = 0;
+  int64_t healthy_integrations = 0;
+};
+
+// The latest queue depth one source reported (Monitor::RecordQueueDepth).
+struct QueueDepthReading {
+  std::string source_id;
+  int64_t depth = 0;
+  core::Timestamp at;
+};
+
+struct QueueDepthSummary {
+  int64_t total = 0;
+  std::vector<QueueDepthReading> sources;  // sorted by source id
 };
 
 }  // namespace vitals::engine

@@ -37,6 +37,8 @@ Monitor::Monitor(MonitorOptions options, const core::Clock* clock)
       clock_(clock),
       default_settings_(std::make_shared<const core::AgentSettings>(options_.defaults)),
       pause_guard_(options_.tick_interval, options_.pause_tolerance),
+      conditions_(options_.max_conditions),
+      integrations_(options_.integrations, options_.max_integrations),
       sweep_pool_(options_.evaluation_threads) {
   if (Status s = options_.Validate(); !s.ok()) throw std::invalid_argument(s.ToString());
   shards_.reserve(static_cast<size_t>(options_.shards));
@@ -86,10 +88,12 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
   hash.resize(n);
   shard_of.resize(n);
   start.assign(shards_.size() + 1, 0);
+  bool any_integration = false;
   for (size_t i = 0; i < n; ++i) {
     Status s = core::ValidateEvent(events[i], options_.limits, now);
     if (!s.ok() || !results[i].ok()) results[i] = std::move(s);  // skip a no-op move of Ok
     if (!results[i].ok()) continue;
+    any_integration |= !events[i].integration_id.empty();
     hash[i] = AgentKeyHash{}(AgentKeyView{events[i].organization_id, events[i].agent_id});
     shard_of[i] = static_cast<uint32_t>(ShardIndex(hash[i], shards_.size()));
     ++start[shard_of[i] + 1];
@@ -111,6 +115,7 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
                        hash, results, log_ids, now);
   }
   events_ingested_.fetch_add(accepted, std::memory_order_relaxed);
+  if (any_integration) integrations_.RecordCalls(events, results, now);
   if (!log_ids.empty()) {
     const int64_t top = *std::max_element(log_ids.begin(), log_ids.end());
     int64_t seen = max_log_id_.load(std::memory_order_relaxed);
@@ -240,11 +245,17 @@ core::Result<bool> Monitor::RegisterAgent(std::string_view organization_id,
   const Timestamp now = clock_->Now();
   if (Status s = CheckIds(organization_id, agent_id, options_.limits); !s.ok()) return s;
   if (Status s = settings.Validate(); !s.ok()) return s;
+  for (const std::string& id : settings.depends_on) {
+    if (Status s = core::ValidateId("depends_on", id, options_.limits.max_id_length); !s.ok()) {
+      return s;
+    }
+  }
   auto shared = std::make_shared<const core::AgentSettings>(std::move(settings));
   const AgentKeyView key{organization_id, agent_id};
   Shard& shard = ShardFor(key);
   std::lock_guard lock(shard.mu);
   if (AgentEntry* e = shard.Find(key)) {
+    integrations_.SetDependencies(organization_id, agent_id, shared->depends_on);
     e->state.SetSettings(std::move(shared), now, pause_total());
     shard.MarkDirty(e);
     return false;
@@ -253,6 +264,7 @@ core::Result<bool> Monitor::RegisterAgent(std::string_view organization_id,
     agent_count_.fetch_sub(1, std::memory_order_relaxed);
     return Status::ResourceExhausted("agent_id: the monitor's agent limit is reached");
   }
+  integrations_.SetDependencies(organization_id, agent_id, shared->depends_on);
   auto entry = std::make_unique<AgentEntry>(
       core::AgentState(std::string(organization_id), std::string(agent_id), std::move(shared),
                        options_.windows, now, pause_total()));
@@ -269,6 +281,7 @@ Status Monitor::RemoveAgent(std::string_view organization_id, std::string_view a
   }
   agent_count_.fetch_sub(1, std::memory_order_relaxed);
   alert_index_.EraseAgent(organization_id, agent_id);
+  integrations_.SetDependencies(organization_id, agent_id, {});
   return Status::Ok();
 }
 

@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -29,8 +30,10 @@
 #include "core/status.h"
 #include "engine/agent_key.h"
 #include "engine/alert_index.h"
+#include "engine/condition_table.h"
 #include "engine/engine_event.h"
 #include "engine/fleet_summary.h"
+#include "engine/integration_registry.h"
 #include "engine/monitor_options.h"
 #include "engine/shard.h"
 #include "engine/worker_pool.h"
@@ -61,6 +64,47 @@ class Monitor {
   core::Status RecordHeartbeat(std::string_view organization_id, std::string_view agent_id,
                                std::optional<core::Timestamp> reported_at,
                                std::string metadata_json);
+
+  // ---- Other sources (system, workspaces, databases, integrations, active checks) ----
+  // The latest result of an active check, after the check runner's own retries. For an agent
+  // (created if unknown): a down result caps its score at critical and raises "check_failed"
+  // until the same check reports up. For an integration (created if unknown): feeds its status,
+  // connection and latency. InvalidArgument for other source types or bad ids.
+  core::Status RecordCheckResult(std::string_view organization_id, core::AlertSource source_type,
+                                 std::string_view source_id, std::string_view check_id, bool up,
+                                 double latency_ms, std::string detail, core::Timestamp at);
+  // A condition on a source that is not an agent (system, workspace, database, integration):
+  // `severity` set = the condition holds at that severity, nullopt = it has cleared. One
+  // AlertSlot per (organization, source type, source id, type), so raise / escalate / resolve,
+  // cooldown and flapping behave as for agents; the changes are published on the next tick, to
+  // the same listeners, with ids from the same counter. InvalidArgument for an agent source (an
+  // agent's alerts come from its own evaluation) or bad fields.
+  core::Status SetCondition(std::string_view organization_id, core::AlertSource source_type,
+                            std::string_view source_id, std::string_view type,
+                            std::optional<core::AlertSeverity> severity, std::string message,
+                            std::string metadata_json);
+  // A queue depth reported by `source_id` (an agent or an orchestrator): kept as the source's
+  // latest reading, and the "queue_depth" condition (source type system, source id the reporter)
+  // set from options().queue_depth_threshold: warning above it, critical above twice it.
+  core::Status RecordQueueDepth(std::string_view organization_id, std::string_view source_id,
+                                int64_t depth, core::Timestamp at);
+  // The latest reading of every source that reported within queue_depth_stale_after.
+  QueueDepthSummary QueueDepths(std::string_view organization_id);
+  // Creates an integration ahead of its first call or check, or gives it a display name.
+  core::Status RegisterIntegration(std::string_view organization_id,
+                                   std::string_view integration_id, std::string name);
+  // Seed 001's integration health, one per integration of the organization (sorted by id).
+  std::vector<core::IntegrationView> ListIntegrations(std::string_view organization_id);
+  core::Result<core::IntegrationView> GetIntegration(std::string_view organization_id,
+                                                     std::string_view integration_id);
+  // Integrations of the organization with an open "integration_down" alert (sorted), for
+  // delivery's dependency attribution. The same is published as alert events (source type
+  // integration, type integration_down) for listeners that track it themselves.
+  std::vector<std::string> DownIntegrations(std::string_view organization_id);
+  // Re-opens a non-agent alert loaded from the store's open alerts at start-up, so that a
+  // condition still holding after a restart is not raised (nor notified) again. Nothing is
+  // published. InvalidArgument for an agent's alert (those come back with its checkpoint).
+  core::Status RestoreConditionAlert(const core::Alert& alert);
 
   // ---- Registry ----
   // Registers the agent, or updates its settings. Returns true when it was created.
@@ -142,6 +186,13 @@ class Monitor {
   size_t EvaluateWork(Shard& shard, std::vector<AgentEntry*>& work, core::Timestamp now,
                       std::vector<EngineEvent>& out);
   void Publish(std::vector<EngineEvent>& events);
+  // Evaluates integrations (changed ones, or all on a sweep), forgets stale queue depths on a
+  // sweep, and appends the non-agent alert changes queued since the last tick to `out`.
+  void CollectSourceEvents(bool sweep, core::Timestamp now, std::vector<EngineEvent>& out);
+  core::Status SetConditionAt(const ConditionKey& key, std::optional<core::AlertSeverity> severity,
+                              std::string message, std::string metadata_json, core::Timestamp now);
+  core::Status RecordAgentCheck(std::string_view organization_id, std::string_view agent_id,
+                                std::string_view check_id, bool up, std::string_view detail);
   std::string NextAlertId();
 
   const MonitorOptions options_;
@@ -161,6 +212,11 @@ class Monitor {
   std::optional<core::Timestamp> last_sweep_;
 
   AlertIndex alert_index_;
+  ConditionTable conditions_;
+  IntegrationRegistry integrations_;
+
+  std::mutex queue_mu_;
+  std::map<std::pair<std::string, std::string>, QueueDepthReading> queue_depths_;
   WorkerPool sweep_pool_;
 
   std::mutex listeners_mu_;

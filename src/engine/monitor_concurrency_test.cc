@@ -53,6 +53,32 @@ TEST(MonitorConcurrency, ExactCountsUnderConcurrentIngestEvaluationAndReads) {
     });
   }
 
+  // Other sources: conditions, queue depths, checks and integration reads beside the ingest.
+  std::thread sources([&] {
+    for (int i = 0; !stop_readers.load(); ++i) {
+      const std::optional<core::AlertSeverity> sev =
+          i % 3 == 0 ? std::nullopt : std::optional(core::AlertSeverity::kWarning);
+      ASSERT_TRUE(monitor
+                      .SetCondition("org0", core::AlertSource::kSystem, "host", "cpu", sev,
+                                    "cpu busy", "{}")
+                      .ok());
+      ASSERT_TRUE(monitor
+                      .RecordQueueDepth("org1", "orchestrator", i % 300,
+                                        core::SystemClock::Instance()->Now())
+                      .ok());
+      ASSERT_TRUE(monitor
+                      .RecordCheckResult("org0", core::AlertSource::kIntegration, "int-0", "api",
+                                         i % 2 == 0, 5, "x", core::SystemClock::Instance()->Now())
+                      .ok());
+      ASSERT_TRUE(monitor
+                      .RecordCheckResult("org1", core::AlertSource::kAgent, "agent-3", "http",
+                                         i % 2 == 0, 5, "x", core::SystemClock::Instance()->Now())
+                      .ok());
+      (void)monitor.ListIntegrations("org0");
+      (void)monitor.QueueDepths("org1");
+    }
+  });
+
   std::vector<std::thread> writers;
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
@@ -68,6 +94,7 @@ TEST(MonitorConcurrency, ExactCountsUnderConcurrentIngestEvaluationAndReads) {
               "w" + std::to_string(w) + "-" + std::to_string(b) + "-" + std::to_string(i);
           e.status = i % 4 == 0 ? "error" : "success";
           e.latency_ms = 10 + i;
+          e.integration_id = i % 2 == 0 ? "int-" + std::to_string(i % 3) : "";
           e.timestamp = core::SystemClock::Instance()->Now();
         }
         monitor.IngestBatch(batch, results);
@@ -84,6 +111,7 @@ TEST(MonitorConcurrency, ExactCountsUnderConcurrentIngestEvaluationAndReads) {
   for (auto& t : writers) t.join();
   stop_readers = true;
   for (auto& t : readers) t.join();
+  sources.join();
   ticker.Stop();
   monitor.EvaluateAll();
 
@@ -107,6 +135,11 @@ TEST(MonitorConcurrency, ExactCountsUnderConcurrentIngestEvaluationAndReads) {
     EXPECT_EQ(completed, static_cast<uint64_t>(per_org_events)) << org;
     EXPECT_EQ(in_flight, int64_t{kWriters / 2} * kBatches) << org;
     EXPECT_EQ(heartbeats, static_cast<uint64_t>(kWriters / 2 * kBatches)) << org;
+  }
+  for (const std::string org : {"org0", "org1"}) {
+    uint64_t calls = 0;
+    for (const core::IntegrationView& v : monitor.ListIntegrations(org)) calls += v.total_calls;
+    EXPECT_EQ(calls, static_cast<uint64_t>(per_org_events / 2)) << org;
   }
   EXPECT_GT(listener.count(), 0u);
 }

@@ -100,6 +100,7 @@ size_t Monitor::EvaluateWork(Shard& shard, std::vector<AgentEntry*>& work, Times
 
 size_t Monitor::RunEvaluation(bool sweep, Timestamp now) {
   std::vector<EngineEvent> events;
+  CollectSourceEvents(sweep, now, events);
   size_t evaluated = 0;
   if (!sweep) {
     std::vector<AgentEntry*> work;
@@ -133,12 +134,8 @@ size_t Monitor::RunEvaluation(bool sweep, Timestamp now) {
     total.fetch_add(EvaluateWork(shard, work, now, per_worker[static_cast<size_t>(w)]));
   });
   for (auto& v : per_worker) {
-    if (events.empty()) {
-      events = std::move(v);
-    } else {
-      events.insert(events.end(), std::make_move_iterator(v.begin()),
-                    std::make_move_iterator(v.end()));
-    }
+    events.insert(events.end(), std::make_move_iterator(v.begin()),
+                  std::make_move_iterator(v.end()));
   }
   Publish(events);
   return total.load();

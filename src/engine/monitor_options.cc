@@ -7,6 +7,16 @@ core::Status MonitorOptions::Validate() const {
   if (Status s = windows.Validate(); !s.ok()) return s;
   if (Status s = policy.Validate(); !s.ok()) return s;
   if (Status s = defaults.Validate(); !s.ok()) return s;
+  if (Status s = integrations.Validate(); !s.ok()) return s;
+  if (queue_depth_threshold < 0) {
+    return Status::InvalidArgument("queue_depth_threshold: must be >= 0");
+  }
+  if (queue_depth_stale_after.count() <= 0) {
+    return Status::InvalidArgument("queue_depth_stale_after: must be positive");
+  }
+  if (max_integrations < 1 || max_conditions < 1) {
+    return Status::InvalidArgument("max_integrations, max_conditions: must be >= 1");
+  }
   if (tick_interval.count() <= 0 || tick_interval > std::chrono::seconds(1)) {
     return Status::InvalidArgument("tick_interval: must be between 1 us and 1 s");
   }

@@ -5,6 +5,7 @@
 
 #include "core/agent_settings.h"
 #include "core/execution_event.h"
+#include "core/integration_state.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -16,6 +17,14 @@ struct MonitorOptions {
   core::EventLimits limits;
   // Settings of agents that appear on their first event without being registered.
   core::AgentSettings defaults;
+  // Integrations' status rule and "integration_latency" threshold (seed 001's
+  // ALERT_LATENCY_THRESHOLD).
+  core::IntegrationPolicy integrations;
+  // Seed 001's ALERT_QUEUE_DEPTH_THRESHOLD: "queue_depth" is a warning above it, critical above
+  // twice it. A source that stops reporting is forgotten (and its alert resolved) after
+  // queue_depth_stale_after.
+  int64_t queue_depth_threshold = 100;
+  core::Duration queue_depth_stale_after = std::chrono::minutes(5);
 
   core::Duration tick_interval = std::chrono::milliseconds(100);  // changed agents and deadlines
   core::Duration sweep_interval = std::chrono::seconds(30);       // every agent (time decay)
@@ -24,6 +33,8 @@ struct MonitorOptions {
   int shards = 64;
   int evaluation_threads = 2;  // threads a sweep uses, the ticking one included
   size_t max_agents = 1'000'000;
+  size_t max_integrations = 100'000;
+  size_t max_conditions = 100'000;  // (source, type) pairs of non-agent alerts
 
   core::Status Validate() const;
 };

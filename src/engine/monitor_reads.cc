@@ -1,4 +1,7 @@
 // Monitor: reads and acknowledgements (see monitor.h).
+#include <iterator>
+#include <tuple>
+
 #include "engine/monitor.h"
 
 namespace vitals::engine {
@@ -66,7 +69,12 @@ FleetSummary Monitor::Summary(std::string_view organization_id) {
       if (s.organization_id() != organization_id) return;
       ++f.total_agents;
       ++f.by_status[static_cast<size_t>(s.last_health().status)];
-      ++f.by_activity[static_cast<size_t>(s.Activity())];
+      const core::ActivityStatus activity = s.Activity();
+      ++f.by_activity[static_cast<size_t>(activity)];
+      if (activity != core::ActivityStatus::kPaused &&
+          (s.in_flight_count() > 0 || s.last_health().success_rate_5min)) {
+        ++f.active_agents;
+      }
       if (const core::HeartbeatTracker* hb = s.heartbeat()) {
         ++f.by_heartbeat[static_cast<size_t>(hb->StateAt(now, pause_total()))];
         f.total_heartbeats += hb->total_heartbeats();
@@ -80,6 +88,10 @@ FleetSummary Monitor::Summary(std::string_view organization_id) {
       }
     });
   }
+  const std::array<int64_t, 3> others = conditions_.OpenCounts(organization_id);
+  for (size_t i = 0; i < others.size(); ++i) f.open_alerts[i] += others[i];
+  f.queue_depth = QueueDepths(organization_id).total;
+  std::tie(f.total_integrations, f.healthy_integrations) = integrations_.Counts(organization_id);
   return f;
 }
 
@@ -97,6 +109,9 @@ std::vector<core::Alert> Monitor::OpenAlerts(std::string_view organization_id) {
       }
     });
   }
+  std::vector<core::Alert> others = conditions_.OpenAlerts(organization_id);
+  out.insert(out.end(), std::make_move_iterator(others.begin()),
+             std::make_move_iterator(others.end()));
   return out;
 }
 
@@ -117,9 +132,11 @@ core::Result<core::Alert> Monitor::AcknowledgeAlert(std::string_view organizatio
   const auto location = alert_index_.Find(alert_id);
   const Status not_found =
       Status::NotFound("alert '" + std::string(alert_id) + "' not found among open alerts");
-  if (!location || location->organization_id != organization_id) return not_found;
-  const auto type = core::ParseAgentAlertType(location->type);
-  if (!type) return not_found;
+  const auto type = location ? core::ParseAgentAlertType(location->type) : std::nullopt;
+  if (!location || location->organization_id != organization_id || !type) {
+    // Not an agent's: a condition's (published on the next tick, in order with its raise).
+    return conditions_.Acknowledge(organization_id, alert_id, std::move(by), clock_->Now());
+  }
 
   std::vector<EngineEvent> events;
   core::Alert result;

@@ -44,6 +44,9 @@ Status Monitor::RestoreAgent(std::string_view organization_id, std::string_view 
     e->state.SetSettings(std::make_shared<const core::AgentSettings>(*settings), now,
                          pause_total());
   }
+  if (settings && !settings->depends_on.empty()) {
+    integrations_.SetDependencies(organization_id, agent_id, settings->depends_on);
+  }
   if (blob) {
     if (Status s = e->state.RestoreCheckpoint(*blob, downtime, pause_total(),
                                               options_.policy.default_heartbeat);
@@ -65,6 +68,11 @@ Status Monitor::RestoreAgent(std::string_view organization_id, std::string_view 
 
 void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool started_only) {
   const core::Timestamp now = clock_->Now();
+  if (!started_only && !ev.integration_id.empty()) {
+    // Integrations keep no checkpoint: every replayed call counts.
+    const Status ok;
+    integrations_.RecordCalls(std::span(&ev, 1), std::span(&ok, 1), now);
+  }
   const AgentKeyView key{ev.organization_id, ev.agent_id};
   Shard& shard = ShardFor(key);
   std::lock_guard lock(shard.mu);

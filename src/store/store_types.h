@@ -89,7 +89,8 @@ struct HistoryPoint {
 
 struct AlertQuery {
   std::string organization_id;
-  std::optional<bool> open;  // true: unresolved only; false: resolved only; nullopt: both
+  bool all_organizations = false;  // ignore organization_id: for the server's restore only
+  std::optional<bool> open;        // true: unresolved only; false: resolved only; nullopt: both
   std::optional<core::AlertSeverity> severity;
   std::optional<core::AlertSource> source_type;
   std::optional<std::string> source_id;

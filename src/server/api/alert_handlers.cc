@@ -45,7 +45,8 @@ core::Result<AlertFilter> ParseFilter(const HttpRequest& req, const ApiLimits& l
   if (auto v = req.Query("source_type")) {
     f.source_type = core::ParseAlertSource(*v);
     if (!f.source_type) {
-      return Status::InvalidArgument("source_type: expected system, agent or integration");
+      return Status::InvalidArgument(
+          "source_type: expected system, agent, integration, workspace or database");
     }
   }
   if (auto v = req.Query("source_id")) f.source_id = std::string(*v);

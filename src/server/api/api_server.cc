@@ -4,12 +4,16 @@
 
 namespace vitals::server {
 
-ApiServer::ApiServer(Services& services) : services_(services) {
+ApiServer::ApiServer(Services& services, std::string web_root) : services_(services) {
   RegisterIngestRoutes(router_, services_);
   RegisterAgentRoutes(router_, services_);
   RegisterHealthRoutes(router_, services_);
   RegisterOpsRoutes(router_, services_);
   RegisterKeyRoutes(router_, services_);
+  RegisterCollectRoutes(router_, services_);
+  RegisterDeliveryRoutes(router_, services_);
+  RegisterCheckRoutes(router_, services_);
+  RegisterStaticRoutes(router_, services_, std::move(web_root));
 }
 
 void ApiServer::Handle(HttpRequest request, Responder respond) {

@@ -12,7 +12,8 @@ namespace vitals::server {
 
 class ApiServer final : public RequestHandler {
  public:
-  explicit ApiServer(Services& services);
+  // `web_root`: the dashboard's files ("" = $VITALS_WEB_ROOT, else web/ beside the binary).
+  explicit ApiServer(Services& services, std::string web_root = "");
 
   void Handle(HttpRequest request, Responder respond) override;
   const Router& router() const { return router_; }
@@ -28,5 +29,10 @@ void RegisterAgentRoutes(Router& router, Services& services);
 void RegisterHealthRoutes(Router& router, Services& services);
 void RegisterOpsRoutes(Router& router, Services& services);
 void RegisterKeyRoutes(Router& router, Services& services);
+void RegisterCollectRoutes(Router& router, Services& services);
+void RegisterDeliveryRoutes(Router& router, Services& services);
+void RegisterCheckRoutes(Router& router, Services& services);
+// The dashboard's files from `web_root` ("" = $VITALS_WEB_ROOT, else <binary's directory>/web).
+void RegisterStaticRoutes(Router& router, Services& services, std::string web_root);
 
 }  // namespace vitals::server

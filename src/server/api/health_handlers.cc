@@ -1,9 +1,11 @@
 // Reads: seed 001's /api/health/* endpoints and the stored logs under /api/v1/agents/{id}/.
 #include <algorithm>
 
+#include "collect/collector_runner.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/api/query_params.h"
+#include "server/json/system_json.h"
 #include "server/json/views_json.h"
 
 namespace vitals::server {
@@ -105,24 +107,28 @@ void AgentList(HttpRequest& req, RequestContext& ctx, Responder respond, Service
 
 void System(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
   const engine::FleetSummary f = s.monitor.Summary(ctx.organization_id);
-  int64_t active = 0;
-  for (const engine::AgentSummary& a : s.monitor.ListAgents(ctx.organization_id)) {
-    if (a.activity != core::ActivityStatus::kPaused && (a.in_flight > 0 || a.success_rate_5min)) {
-      ++active;
-    }
-  }
+  const engine::QueueDepthSummary queues = s.monitor.QueueDepths(ctx.organization_id);
   JsonWriter w;
-  w.BeginObject()
-      .Key("cpu_usage")
-      .Null()  // the system collector arrives with the collectors issue
-      .Key("memory_usage")
-      .Null()
-      .Field("active_operations", f.executions_in_flight)
-      .Field("queue_depth", 0)
+  w.BeginObject();
+  std::optional<collect::SystemSample> machine;
+  if (s.collectors) machine = s.collectors->LatestSystem();
+  if (machine) {
+    WriteSystemFields(w, *machine);
+  } else {  // the system collector is off or has not sampled yet
+    w.Key("cpu_usage").Null().Key("memory_usage").Null();
+  }
+  w.Field("active_operations", f.executions_in_flight)
+      .Field("queue_depth", queues.total)
       .Field("total_agents", f.total_agents)
-      .Field("active_agents", active)
-      .Field("total_integrations", 0)
-      .Field("healthy_integrations", 0);
+      .Field("active_agents", f.active_agents)
+      .Field("total_integrations", f.total_integrations)
+      .Field("healthy_integrations", f.healthy_integrations);
+  w.Key("queues").BeginArray();
+  for (const engine::QueueDepthReading& q : queues.sources) {
+    w.BeginObject().Field("source_id", q.source_id).Field("depth", q.depth);
+    w.Field("at", q.at).EndObject();
+  }
+  w.EndArray();
   w.Key("alerts").BeginObject();
   for (auto sev : {core::AlertSeverity::kCritical, core::AlertSeverity::kWarning,
                    core::AlertSeverity::kInfo}) {
@@ -134,8 +140,14 @@ void System(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
   respond(HttpResponse::Json(200, w.Take()));
 }
 
-void Integrations(HttpRequest&, RequestContext&, Responder respond, Services&) {
-  respond(HttpResponse::Json(200, "[]"));  // integrations arrive with the collectors issue
+void Integrations(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
+  JsonWriter w;
+  w.BeginArray();
+  for (const core::IntegrationView& v : s.monitor.ListIntegrations(ctx.organization_id)) {
+    WriteIntegration(w, v);
+  }
+  w.EndArray();
+  respond(HttpResponse::Json(200, w.Take()));
 }
 
 void Executions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {

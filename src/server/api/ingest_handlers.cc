@@ -136,6 +136,7 @@ void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, 
   const core::Timestamp now = s.clock->Now();
   const core::EventLimits& limits = s.monitor.options().limits;
   std::vector<store::StoredHeartbeat> rows;
+  std::vector<std::optional<double>> depths;  // queue_depth of rows[k], when reported
   std::vector<ItemError> rejected = std::move(parsed->rejected);
   for (size_t k = 0; k < parsed->heartbeats.size(); ++k) {
     Heartbeat& h = parsed->heartbeats[k];
@@ -144,6 +145,9 @@ void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, 
     if (v.ok() && h.metadata_json.size() > limits.max_metadata_length) {
       v = Status::InvalidArgument("metadata: too long");
     }
+    if (v.ok() && h.queue_depth && (*h.queue_depth < 0 || *h.queue_depth > 1e12)) {
+      v = Status::InvalidArgument("queue_depth: must be between 0 and 1e12");
+    }
     if (!v.ok()) {
       rejected.push_back({parsed->indexes[k], v.message()});
       continue;
@@ -151,24 +155,49 @@ void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, 
     rows.push_back(store::StoredHeartbeat{0, ctx.organization_id, std::move(h.agent_id),
                                           h.timestamp.value_or(now), now,
                                           std::move(h.metadata_json)});
+    depths.push_back(h.queue_depth);
   }
   if (rows.empty()) {
     return respond(HttpResponse::Json(400, Answer(0, rejected, "no valid items in the body")));
   }
   auto kept = std::make_shared<std::vector<store::StoredHeartbeat>>(rows);
+  auto kept_depths = std::make_shared<std::vector<std::optional<double>>>(std::move(depths));
   auto guard = std::make_shared<InFlight>(s.counters.ingest_in_flight);
   auto shared_rejected = std::make_shared<std::vector<ItemError>>(std::move(rejected));
-  s.store.AppendHeartbeats(
-      std::move(rows), [&s, kept, shared_rejected, guard, respond = std::move(respond)](Status st) {
-        if (!st.ok()) return respond(ErrorResponse(st));
-        for (store::StoredHeartbeat& h : *kept) {
-          (void)s.monitor.RecordHeartbeat(h.organization_id, h.agent_id, h.timestamp,
-                                          std::move(h.metadata_json));
-        }
-        s.counters.heartbeats_accepted += kept->size();
-        s.counters.heartbeats_rejected += shared_rejected->size();
-        respond(HttpResponse::Json(200, Answer(kept->size(), *shared_rejected, nullptr)));
-      });
+  s.store.AppendHeartbeats(std::move(rows), [&s, kept, kept_depths, shared_rejected, guard,
+                                             respond = std::move(respond)](Status st) {
+    if (!st.ok()) return respond(ErrorResponse(st));
+    for (size_t k = 0; k < kept->size(); ++k) {
+      store::StoredHeartbeat& h = (*kept)[k];
+      if (const auto& d = (*kept_depths)[k]) {
+        (void)s.monitor.RecordQueueDepth(h.organization_id, h.agent_id, static_cast<int64_t>(*d),
+                                         h.timestamp);
+      }
+      (void)s.monitor.RecordHeartbeat(h.organization_id, h.agent_id, h.timestamp,
+                                      std::move(h.metadata_json));
+    }
+    s.counters.heartbeats_accepted += kept->size();
+    s.counters.heartbeats_rejected += shared_rejected->size();
+    respond(HttpResponse::Json(200, Answer(kept->size(), *shared_rejected, nullptr)));
+  });
+}
+
+// POST /api/v1/queue-depth {"source_id": "...", "depth": N}: a gauge (seed 001's queue_depth),
+// kept as the source's latest reading. Not logged: the next reading replaces it.
+void IngestQueueDepth(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  auto reading = ParseQueueDepth(req.body);
+  if (!reading.ok()) return respond(ErrorResponse(reading.status()));
+  const core::Timestamp now = s.clock->Now();
+  Status st =
+      core::ValidateId("source_id", reading->source_id, s.monitor.options().limits.max_id_length);
+  if (st.ok()) {
+    st = s.monitor.RecordQueueDepth(ctx.organization_id, reading->source_id, reading->depth, now);
+  }
+  if (!st.ok()) return respond(ErrorResponse(st));
+  JsonWriter w;
+  w.BeginObject().Field("source_id", reading->source_id).Field("depth", reading->depth);
+  w.Field("total", s.monitor.QueueDepths(ctx.organization_id).total).EndObject();
+  respond(HttpResponse::Json(200, w.Take()));
 }
 
 }  // namespace
@@ -186,6 +215,10 @@ void RegisterIngestRoutes(Router& router, Services& s) {
   router.Add(Method::kPost, "/api/v1/heartbeats", KeyScope::kIngest,
              [&s](HttpRequest& r, RequestContext& c, Responder d) {
                IngestHeartbeats(r, c, std::move(d), s);
+             });
+  router.Add(Method::kPost, "/api/v1/queue-depth", KeyScope::kIngest,
+             [&s](HttpRequest& r, RequestContext& c, Responder d) {
+               IngestQueueDepth(r, c, std::move(d), s);
              });
 }
 

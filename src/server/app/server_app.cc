@@ -60,7 +60,9 @@ Status ServerApp::Start() {
       new Services{*monitor_, *store_, *auth_, clock_, hub_.get(), ApiLimits{}, {}});
   monitor_->AddListener(hub_.get());
   monitor_->AddListener(recorder_.get());
-  api_ = std::make_unique<ApiServer>(*services_);
+  subsystems_ = std::make_unique<Subsystems>(config_, *monitor_, *store_, clock_);
+  if (Status s = subsystems_->Prepare(*services_); !s.ok()) return s;
+  api_ = std::make_unique<ApiServer>(*services_, config_.web_root);
   http_ = std::make_unique<HttpServer>(HttpOptionsFor(config_), *api_, *hub_);
   if (Status s = http_->Start(); !s.ok()) return s;
   spdlog::info("listening on {}:{} db={} mode={}", config_.host(), http_->port(), config_.db,
@@ -72,6 +74,10 @@ Status ServerApp::Start() {
   }
   ticker_ = std::make_unique<engine::Ticker>(*monitor_, monitor_->options().tick_interval);
   ticker_->Start();
+  if (Status s = subsystems_->Start(*http_); !s.ok()) {
+    http_->Stop();
+    return s;
+  }
   services_->ready.store(true, std::memory_order_release);
   maintenance_ = std::thread([this] { Maintain(); });
   return Status::Ok();
@@ -140,6 +146,20 @@ Status ServerApp::Restore() {
     monitor_->RestoreHeartbeat(h.organization_id, h.agent_id, h.received_at, downtime);
   }
   monitor_->SetNextAlertId(*max_alert + 1);
+  // Alerts of other sources (system, workspaces, databases, integrations) come back open, so a
+  // condition that still holds is neither raised nor notified again.
+  store::AlertQuery open_alerts;
+  open_alerts.all_organizations = true;
+  open_alerts.open = true;
+  open_alerts.limit = 1'000'000;
+  auto open = store_->QueryAlerts(open_alerts);
+  if (!open.ok()) return open.status();
+  for (const core::Alert& a : *open) {
+    if (a.source_type == core::AlertSource::kAgent) continue;  // back with their checkpoints
+    if (Status s = monitor_->RestoreConditionAlert(a); !s.ok()) {
+      spdlog::warn("alert {} not restored: {}", a.id, s.message());
+    }
+  }
   spdlog::info(
       "restored {} agents from checkpoints, replayed {} executions, downtime {:.1f}s, in {} ms",
       restored, replayed, core::ToSecondsF(downtime),
@@ -208,6 +228,7 @@ void ServerApp::Stop() {
     stopping_ = true;
   }
   cv_.notify_all();
+  if (subsystems_) subsystems_->Stop();
   if (http_) http_->Stop();
   if (maintenance_.joinable()) maintenance_.join();
   if (ticker_) ticker_->Stop();

@@ -15,6 +15,7 @@
 #include "server/api/stream_hub.h"
 #include "server/app/health_recorder.h"
 #include "server/app/server_config.h"
+#include "server/app/subsystems.h"
 #include "server/http/http_server.h"
 #include "store/store.h"
 
@@ -49,6 +50,7 @@ class ServerApp {
   std::unique_ptr<ApiServer> api_;
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<engine::Ticker> ticker_;
+  std::unique_ptr<Subsystems> subsystems_;
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -5,67 +5,12 @@
 #include <charconv>
 #include <cmath>
 
+#include "server/app/config_values.h"
+
 namespace vitals::server {
 namespace {
 
 using core::Status;
-
-Status ParseDouble(std::string_view name, std::string_view text, double lo, double hi,
-                   double* out) {
-  double v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v) || v < lo ||
-      v > hi) {
-    return Status::InvalidArgument(std::string(name) + ": expected a number between " +
-                                   std::to_string(lo) + " and " + std::to_string(hi) + ", got \"" +
-                                   std::string(text) + "\"");
-  }
-  *out = v;
-  return Status::Ok();
-}
-
-template <typename Int>
-Status ParseInt(std::string_view name, std::string_view text, int64_t lo, int64_t hi, Int* out) {
-  int64_t v = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
-  if (ec != std::errc() || ptr != text.data() + text.size() || v < lo || v > hi) {
-    return Status::InvalidArgument(std::string(name) + ": expected an integer between " +
-                                   std::to_string(lo) + " and " + std::to_string(hi) + ", got \"" +
-                                   std::string(text) + "\"");
-  }
-  *out = static_cast<Int>(v);
-  return Status::Ok();
-}
-
-Status ParseBool(std::string_view name, std::string_view text, bool* out) {
-  if (text == "true" || text == "1" || text == "yes" || text == "on") {
-    *out = true;
-  } else if (text == "false" || text == "0" || text == "no" || text == "off") {
-    *out = false;
-  } else {
-    return Status::InvalidArgument(std::string(name) + ": expected true or false, got \"" +
-                                   std::string(text) + "\"");
-  }
-  return Status::Ok();
-}
-
-std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
-}
-
-ConfigOption Double(std::string key, std::string env, std::string flag, std::string help,
-                    double ServerConfig::*field, double lo, double hi) {
-  return {key,
-          env,
-          flag,
-          help,
-          [key, field, lo, hi](ServerConfig& c, std::string_view t) {
-            return ParseDouble(key, t, lo, hi, &(c.*field));
-          },
-          [field](const ServerConfig& c) { return Num(c.*field); }};
-}
 
 ConfigOption Threshold(std::string name, std::string help, double core::HealthThresholds::*field,
                        double lo, double hi) {
@@ -233,6 +178,7 @@ std::vector<ConfigOption> BuildOptions() {
                         &T::error_rate_healthy, 0, 100));
   o.push_back(Threshold("error_rate_critical", "Hourly error rate (%) above which it is critical",
                         &T::error_rate_critical, 0, 100));
+  AddSubsystemOptions(o);
   return o;
 }
 
@@ -336,6 +282,11 @@ engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c) {
   o.limits.max_future_skew = core::Seconds(c.max_future_skew_s);
   o.limits.max_past_age = core::Seconds(c.max_past_age_s);
   o.max_agents = c.max_agents;
+  o.policy.rules.error_rate_threshold = c.alert_error_rate_threshold;
+  o.policy.rules.low_confidence_threshold = c.alert_low_confidence_threshold;
+  o.policy.rules.max_failures_per_hour = c.alert_max_failures_per_hour;
+  o.integrations.latency_threshold_ms = c.alert_latency_threshold_ms;
+  o.queue_depth_threshold = static_cast<int64_t>(c.alert_queue_depth_threshold);
   return o;
 }
 

@@ -34,6 +34,8 @@ struct ServerConfig {
   double alert_error_rate_threshold = 0.5;
   double alert_latency_threshold_ms = 5'000;
   double alert_queue_depth_threshold = 100;
+  double alert_low_confidence_threshold = 0.3;
+  int64_t alert_max_failures_per_hour = 3;
   double alert_cooldown_s = 300;
   double sweep_interval_s = 30;
   double heartbeat_interval_ms = 5'000;
@@ -43,6 +45,19 @@ struct ServerConfig {
   double max_past_age_s = 86'400;
   size_t max_agents = 1'000'000;
   core::HealthThresholds thresholds;
+
+  // Issue 4: what else vitals watches, and where alerts go.
+  bool collect_system = true;
+  bool collect_workspaces = true;
+  bool collect_databases = true;
+  double system_interval_s = 30;  // seed 003
+  double cpu_warning = 80, cpu_critical = 95;
+  double memory_warning = 80, memory_critical = 95;
+  double disk_warning = 85, disk_critical = 95;
+  std::string system_organization = "default";  // the machine's metrics and alerts belong here
+  bool checks_enabled = true;
+  bool delivery_enabled = true;
+  std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
 
   // Parsed from `listen`.
   std::string host() const;

@@ -3,6 +3,7 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http.hpp>
 
+#include "server/http/beast_verb.h"
 #include "server/http/client_io.h"
 #include "server/http/gzip_codec.h"
 
@@ -12,28 +13,6 @@ namespace {
 namespace http = beast::http;
 
 constexpr uint64_t kMaxResponseBody = uint64_t{1} << 30;
-
-http::verb ToVerb(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return http::verb::get;
-    case Method::kHead:
-      return http::verb::head;
-    case Method::kPost:
-      return http::verb::post;
-    case Method::kPut:
-      return http::verb::put;
-    case Method::kDelete:
-      return http::verb::delete_;
-    case Method::kPatch:
-      return http::verb::patch;
-    case Method::kOptions:
-      return http::verb::options;
-    case Method::kOther:
-      break;
-  }
-  return http::verb::unknown;
-}
 
 }  // namespace
 
@@ -113,7 +92,7 @@ core::Result<ClientResponse> HttpClient::Request(Method method, std::string_view
                                                  std::string_view body, const Headers& headers,
                                                  std::chrono::milliseconds timeout) {
   const ClientClock::time_point deadline = DeadlineAfter(timeout);
-  const http::verb verb = ToVerb(method);
+  const http::verb verb = ToBeastVerb(method);
   if (verb == http::verb::unknown) return core::Status::InvalidArgument("unsupported method");
   http::request<http::string_body> request(verb, target, 11);
   request.set(http::field::host, host_ + ":" + std::to_string(port_));

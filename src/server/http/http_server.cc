@@ -4,6 +4,7 @@
 #include <exception>
 
 #include "server/http/listener.h"
+#include "server/http/probe_loop.h"
 #include "server/http/server_state.h"
 
 namespace vitals::server {
@@ -72,6 +73,12 @@ void HttpServer::Stop() {
   state_->io_context.restart();
   state_->io_context.poll();
   listener_.reset();
+}
+
+std::unique_ptr<ProbeClient> HttpServer::NewProbeClient() {
+  if (state_ == nullptr) return nullptr;
+  // Aliasing: the client keeps the server's state (and so its io_context) alive.
+  return NewProbeClientOn(std::shared_ptr<net::io_context>(state_, &state_->io_context));
 }
 
 }  // namespace vitals::server

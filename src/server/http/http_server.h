@@ -41,6 +41,7 @@ struct HttpServerOptions {
 
 struct ServerState;
 class Listener;
+class ProbeClient;
 
 // Serves requests to a RequestHandler and stream connections to a StreamHandler; both must
 // outlive the server. Start/Stop/port are called from one controlling thread.
@@ -67,6 +68,9 @@ class HttpServer final {
   void Stop();
   // The bound port; valid after a successful Start().
   uint16_t port() const { return port_; }
+  // A prober for active checks on this server's event loop threads; nullptr before a successful
+  // Start(). Stop it (ProbeClient::Stop) before Stop()ping the server.
+  std::unique_ptr<ProbeClient> NewProbeClient();
 
  private:
   HttpServerOptions options_;

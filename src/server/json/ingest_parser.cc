@@ -264,4 +264,31 @@ core::Result<ParsedHeartbeats> ParseHeartbeats(std::string& body, BodyFormat for
       [&](dom::object obj, Heartbeat* h) { return ParseHeartbeat(obj, organization_id, h); });
 }
 
+core::Result<QueueDepthReport> ParseQueueDepth(std::string& body) {
+  thread_local dom::parser parser;
+  body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  dom::object obj;
+  if (parser.parse(body.data(), body.size(), false).get(obj)) {
+    return core::Status::InvalidArgument("body: expected a JSON object");
+  }
+  QueueDepthReport r;
+  std::optional<double> depth;
+  for (auto [key, v] : obj) {
+    std::string err;
+    if (key == "source_id" || key == "agent_id") {
+      err = ReadString(v, key, &r.source_id);
+    } else if (key == "depth" || key == "queue_depth") {
+      err = ReadNumber(v, key, &depth);
+    }
+    if (!err.empty()) return core::Status::InvalidArgument(err);
+  }
+  if (r.source_id.empty()) return core::Status::InvalidArgument("source_id: required");
+  if (!depth) return core::Status::InvalidArgument("depth: required");
+  if (*depth < 0 || *depth > 1e12 || *depth != static_cast<double>(static_cast<int64_t>(*depth))) {
+    return core::Status::InvalidArgument("depth: must be a whole number between 0 and 1e12");
+  }
+  r.depth = static_cast<int64_t>(*depth);
+  return r;
+}
+
 }  // namespace vitals::server

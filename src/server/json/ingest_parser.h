@@ -52,4 +52,13 @@ core::Result<ParsedExecutions> ParseExecutions(std::string& body, BodyFormat for
 core::Result<ParsedHeartbeats> ParseHeartbeats(std::string& body, BodyFormat format,
                                                std::string_view organization_id);
 
+struct QueueDepthReport {
+  std::string source_id;
+  int64_t depth = 0;
+};
+
+// {"source_id": "...", "depth": N} (agent_id is accepted for source_id). InvalidArgument naming
+// the field: malformed JSON, missing source, depth not a whole number in [0, 1e12].
+core::Result<QueueDepthReport> ParseQueueDepth(std::string& body);
+
 }  // namespace vitals::server

@@ -300,4 +300,49 @@ void WriteFleetSummary(JsonWriter& w, const engine::FleetSummary& f) {
       .EndObject();
 }
 
+void WriteIntegration(JsonWriter& w, const core::IntegrationView& v) {
+  w.BeginObject()
+      .Field("integration_id", v.integration_id)
+      .Field("integration_name", v.name)
+      .Field("status", core::IntegrationStatusName(v.status))
+      .Field("last_used", v.last_used)
+      .Field("latency_ms", v.latency_ms)
+      .Field("error_rate", v.error_rate)
+      .Field("health_trend", core::HealthTrendName(v.health_trend))
+      .Field("connection_status", core::ConnectionStatusName(v.connection_status))
+      .Field("latency_p95_ms", v.latency_p95_ms)
+      .Field("total_calls", v.total_calls)
+      .Field("total_errors", v.total_errors)
+      .Field("window_samples", v.window_samples);
+  w.Key("dependent_agents").BeginArray();
+  for (const std::string& a : v.dependent_agents) w.String(a);
+  w.EndArray().Key("calling_agents").BeginArray();
+  for (const std::string& a : v.calling_agents) w.String(a);
+  w.EndArray().Key("checks").BeginArray();
+  for (const core::IntegrationCheckView& c : v.checks) {
+    w.BeginObject()
+        .Field("check_id", c.check_id)
+        .Field("up", c.up)
+        .Field("latency_ms", c.latency_ms)
+        .Field("detail", c.detail)
+        .Field("timestamp", c.at)
+        .EndObject();
+  }
+  w.EndArray();
+  WriteIssues(w, v.issues);
+  w.EndObject();
+}
+
+void WriteQueueDepths(JsonWriter& w, const engine::QueueDepthSummary& q) {
+  w.BeginObject().Field("total", q.total).Key("sources").BeginArray();
+  for (const engine::QueueDepthReading& r : q.sources) {
+    w.BeginObject()
+        .Field("source_id", r.source_id)
+        .Field("queue_depth", r.depth)
+        .Field("timestamp", r.at)
+        .EndObject();
+  }
+  w.EndArray().EndObject();
+}
+
 }  // namespace vitals::server

@@ -6,6 +6,7 @@
 
 #include "core/agent_view.h"
 #include "core/alert.h"
+#include "core/integration_state.h"
 #include "engine/fleet_summary.h"
 #include "server/json/json_writer.h"
 #include "store/store_types.h"
@@ -33,5 +34,12 @@ void WriteTransitionRecord(JsonWriter& w, const store::TransitionRecord& t);
 void WriteFleetSummary(JsonWriter& w, const engine::FleetSummary& f);
 // A score (0..100) as the seed's history shows it (0..1); null when unknown.
 void WriteScore01(JsonWriter& w, const core::HealthSnapshot& h);
+
+// One element of GET /api/health/integrations: seed 001's integration fields (integration_id,
+// integration_name, status, last_used, latency_ms, error_rate, health_trend, connection_status),
+// then p95 latency, call counts, dependent and calling agents, active checks and issues.
+void WriteIntegration(JsonWriter& w, const core::IntegrationView& v);
+// {"total": N, "sources": [{"source_id", "queue_depth", "timestamp"}]}.
+void WriteQueueDepths(JsonWriter& w, const engine::QueueDepthSummary& q);
 
 }  // namespace vitals::server

@@ -84,6 +84,12 @@ TEST_F(AlertsTest, AlertsUpsertByIdFilterAndMirrorIntoHealthAlerts) {
   q.severity = std::nullopt;
   q.limit = 1;
   EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
+  // Other organizations stay out unless the restore asks for all of them.
+  q.limit = 100;
+  q.organization_id = "x";
+  const size_t in_x = store->QueryAlerts(q)->size();
+  q.all_organizations = true;
+  EXPECT_EQ(store->QueryAlerts(q)->size(), in_x + 2);
   EXPECT_EQ(*store->MaxAlertNumber(), 99u);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(Options().path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);

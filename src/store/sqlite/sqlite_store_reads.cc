@@ -93,13 +93,13 @@ core::Result<std::vector<core::Alert>> SqliteStore::QueryAlerts(const AlertQuery
   return Query<core::Alert>(
       readers_,
       Select(kAlertColumns,
-             "FROM alerts WHERE organization_id = ?1 "
+             "FROM alerts WHERE (?1 IS NULL OR organization_id = ?1) "
              "AND (?2 IS NULL OR (resolved_at IS NULL) = ?2) AND (?3 IS NULL OR severity = ?3) "
              "AND (?4 IS NULL OR source_type = ?4) AND (?5 IS NULL OR source_id = ?5) "
              "AND (?6 IS NULL OR (acknowledged_at IS NOT NULL) = ?6) "
              "AND (?7 IS NULL OR raised_at >= ?7) ORDER BY raised_at DESC, id DESC LIMIT ?8"),
       [&](Statement& s) {
-        s.Bind(1, std::string_view(q.organization_id));
+        if (!q.all_organizations) s.Bind(1, std::string_view(q.organization_id));
         s.Bind(2, q.open);
         if (q.severity) s.Bind(3, core::AlertSeverityName(*q.severity));
         if (q.source_type) s.Bind(4, core::AlertSourceName(*q.source_type));

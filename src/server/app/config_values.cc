@@ -1,0 +1,79 @@
+#include "server/app/config_values.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
+namespace vitals::server {
+
+using core::Status;
+
+Status ParseDouble(std::string_view name, std::string_view text, double lo, double hi,
+                   double* out) {
+  double v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v) || v < lo ||
+      v > hi) {
+    return Status::InvalidArgument(std::string(name) + ": expected a number between " +
+                                   std::to_string(lo) + " and " + std::to_string(hi) + ", got \"" +
+                                   std::string(text) + "\"");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status ParseInt64(std::string_view name, std::string_view text, int64_t lo, int64_t hi,
+                  int64_t* out) {
+  int64_t v = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+  if (ec != std::errc() || ptr != text.data() + text.size() || v < lo || v > hi) {
+    return Status::InvalidArgument(std::string(name) + ": expected an integer between " +
+                                   std::to_string(lo) + " and " + std::to_string(hi) + ", got \"" +
+                                   std::string(text) + "\"");
+  }
+  *out = v;
+  return Status::Ok();
+}
+
+Status ParseBool(std::string_view name, std::string_view text, bool* out) {
+  if (text == "true" || text == "1" || text == "yes" || text == "on") {
+    *out = true;
+  } else if (text == "false" || text == "0" || text == "no" || text == "off") {
+    *out = false;
+  } else {
+    return Status::InvalidArgument(std::string(name) + ": expected true or false, got \"" +
+                                   std::string(text) + "\"");
+  }
+  return Status::Ok();
+}
+
+std::string Num(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%g", v);
+  return buf;
+}
+
+ConfigOption Double(std::string key, std::string env, std::string flag, std::string help,
+                    double ServerConfig::*field, double lo, double hi) {
+  return {key,
+          env,
+          flag,
+          help,
+          [key, field, lo, hi](ServerConfig& c, std::string_view t) {
+            return ParseDouble(key, t, lo, hi, &(c.*field));
+          },
+          [field](const ServerConfig& c) { return Num(c.*field); }};
+}
+
+ConfigOption Bool(std::string key, std::string env, std::string flag, std::string help,
+                  bool ServerConfig::*field) {
+  return {
+      key,
+      env,
+      flag,
+      help,
+      [key, field](ServerConfig& c, std::string_view t) { return ParseBool(key, t, &(c.*field)); },
+      [field](const ServerConfig& c) { return std::string(c.*field ? "true" : "false"); }};
+}
+
+}  // namespace vitals::server

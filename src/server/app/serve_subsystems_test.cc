@@ -1,0 +1,153 @@
+// Issue 4 end to end through the real binary: an active check turning an integration down and up
+// again with the webhook hearing both; a workspace growing past its thresholds; a queue depth
+// reported over HTTP reaching a command hook, raise and resolution.
+#include <atomic>
+#include <fstream>
+#include <mutex>
+#include <thread>
+
+#include "server/app/serve_test_support.h"
+#include "server/http/test_handlers.h"
+
+namespace vitals::server::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits until `ok()` holds, polling every 100 ms.
+bool Eventually(const std::function<bool()>& ok, std::chrono::milliseconds timeout = 15s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return ok();
+}
+
+// A webhook receiver that keeps every body, in arrival order.
+struct Receiver {
+  Receiver() {
+    t.requests.set_reply([this](HttpRequest r, Responder respond) {
+      {
+        std::lock_guard lock(mu);
+        bodies.push_back(r.body);
+      }
+      respond(HttpResponse::Text(200, "ok"));
+    });
+  }
+  std::string All() {
+    std::lock_guard lock(mu);
+    std::string out;
+    for (const std::string& b : bodies) out += b + "\n";
+    return out;
+  }
+  TestServer t;
+  std::mutex mu;
+  std::vector<std::string> bodies;
+};
+
+class ServeSubsystemsTest : public ServeTest {
+ protected:
+  std::string AlertsOf(const std::string& source_id, const std::string& state = "all") {
+    return Call(Method::kGet, "/api/health/alerts?state=" + state + "&source_id=" + source_id).body;
+  }
+};
+
+TEST_F(ServeSubsystemsTest, ACheckTakesAnIntegrationDownAndUpAndTheWebhookHearsBoth) {
+  std::atomic<int> upstream_status{200};
+  TestServer upstream;
+  upstream.requests.set_reply([&](HttpRequest, Responder respond) {
+    respond(HttpResponse::Text(upstream_status.load(), "{\"status\":\"ok\"}"));
+  });
+  Receiver hook;
+  StartServer({"--collect-system", "false"});
+  const std::string route =
+      R"({"id":"hook","kind":"webhook","secret":"s3cret","url":"http://127.0.0.1:)" +
+      std::to_string(hook.t.server.port()) + R"(/hook"})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/routes", route).status / 100, 2);
+  const std::string check =
+      R"({"id":"llm-health","target_type":"integration","target_id":"llm","kind":"http",)"
+      R"("url":"http://127.0.0.1:)" +
+      std::to_string(upstream.server.port()) +
+      R"(/health","interval_ms":200,"timeout_ms":150,"retries":1})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/checks", check).status / 100, 2);
+  ASSERT_TRUE(Eventually([&] {
+    return Call(Method::kGet, "/api/health/integrations").body.find("\"connected\"") !=
+           std::string::npos;
+  })) << Call(Method::kGet, "/api/health/integrations").body;
+
+  upstream_status = 503;
+  // Down after interval x (retries + 1), then the engine's tick and the delivery.
+  ASSERT_TRUE(Eventually([&] { return hook.All().find("integration_down") != std::string::npos; }))
+      << AlertsOf("llm");
+  const std::string integrations = Call(Method::kGet, "/api/health/integrations").body;
+  EXPECT_NE(integrations.find("\"status\":\"error\""), std::string::npos) << integrations;
+  EXPECT_NE(integrations.find("disconnected"), std::string::npos) << integrations;
+  EXPECT_NE(AlertsOf("llm", "open").find("status 503"), std::string::npos) << AlertsOf("llm");
+
+  upstream_status = 200;
+  ASSERT_TRUE(Eventually(
+      [&] { return AlertsOf("llm", "open").find("integration_down") == std::string::npos; }, 30s))
+      << AlertsOf("llm");
+  ASSERT_TRUE(Eventually([&] { return hook.All().find("resolved") != std::string::npos; }))
+      << hook.All();
+  // The raise reached the receiver before the resolution.
+  const std::string all = hook.All();
+  EXPECT_LT(all.find("integration_down"), all.rfind("resolved")) << all;
+}
+
+TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalates) {
+  StartServer({"--collect-system", "false"});
+  const auto ws = dir_ / "workspace";
+  std::filesystem::create_directories(ws);
+  const std::string spec = R"({"id":"scratch","path":")" + ws.string() +
+                           R"(","warning_bytes":1000,"critical_bytes":5000,"interval_seconds":1})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/workspaces", spec).status / 100, 2);
+  std::ofstream(ws / "a.bin") << std::string(2000, 'x');
+  ASSERT_TRUE(Eventually([&] {
+    return AlertsOf("scratch", "open").find("\"warning\"") != std::string::npos;
+  })) << AlertsOf("scratch");
+  std::ofstream(ws / "b.bin") << std::string(6000, 'y');
+  ASSERT_TRUE(Eventually([&] {
+    return AlertsOf("scratch", "open").find("\"critical\"") != std::string::npos;
+  })) << AlertsOf("scratch");
+  const std::string list = Call(Method::kGet, "/api/v1/workspaces").body;
+  EXPECT_NE(list.find("\"file_count\":2"), std::string::npos) << list;
+  // A bad registration names the field and registers nothing.
+  auto bad = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"x","path":"/no/such/dir"})");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("path"), std::string::npos) << bad.body;
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces").body.find("\"x\""), std::string::npos);
+}
+
+TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
+  StartServer({"--collect-system", "false"});
+  const auto out = dir_ / "hook.log";
+  const std::string route =
+      R"({"id":"cmd","kind":"command","timeout_ms":5000,"command":["/bin/sh","-c","cat >> )" +
+      out.string() + R"(; echo >> )" + out.string() + R"("]})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/routes", route).status / 100, 2) << route;
+  auto r =
+      Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"orchestrator","depth":150})");
+  ASSERT_EQ(r.status, 200) << r.body;
+  auto read = [&] {
+    std::ifstream in(out);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  };
+  ASSERT_TRUE(Eventually([&] { return read().find("queue_depth") != std::string::npos; }))
+      << AlertsOf("orchestrator");
+  EXPECT_NE(read().find("warning"), std::string::npos) << read();
+  const auto system = Json(Call(Method::kGet, "/api/health/system"));
+  int64_t depth = 0;
+  EXPECT_EQ(system["queue_depth"].get_int64().get(depth), simdjson::SUCCESS);
+  EXPECT_EQ(depth, 150);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"orchestrator","depth":3})")
+                .status,
+            200);
+  ASSERT_TRUE(Eventually([&] { return read().find("resolved") != std::string::npos; })) << read();
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"o","depth":-1})").status,
+            400);
+}
+
+}  // namespace
+}  // namespace vitals::server::testing

@@ -1,0 +1,215 @@
+#include "server/app/subsystems.h"
+
+#include <spdlog/spdlog.h>
+
+#include "collect/collector_specs.h"
+
+namespace vitals::server {
+namespace {
+
+using core::AlertSeverity;
+using core::AlertSource;
+using core::Status;
+
+std::optional<AlertSeverity> SeverityOf(collect::MetricLevel level) {
+  switch (level) {
+    case collect::MetricLevel::kHealthy:
+      return std::nullopt;
+    case collect::MetricLevel::kWarning:
+      return AlertSeverity::kWarning;
+    case collect::MetricLevel::kCritical:
+      return AlertSeverity::kCritical;
+  }
+  return std::nullopt;
+}
+
+std::string Percent(double v) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.1f%%", v);
+  return buf;
+}
+
+std::string Joined(const std::vector<std::string>& parts) {
+  std::string out;
+  for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
+  return out;
+}
+
+}  // namespace
+
+// Turns collector levels into engine conditions: system alerts for the machine, workspace and
+// database alerts for registered targets.
+class Subsystems::CollectBridge final : public collect::CollectorSink {
+ public:
+  CollectBridge(engine::Monitor& monitor, std::string organization)
+      : monitor_(monitor), organization_(std::move(organization)) {}
+
+  void OnSystem(const collect::SystemSample& s) override {
+    Set("system", "cpu", SeverityOf(s.cpu_level), "CPU usage " + Percent(s.cpu_percent));
+    Set("system", "memory", SeverityOf(s.memory_level),
+        "memory usage " + Percent(s.memory_percent));
+    Set("system", "swap", SeverityOf(s.swap_level), "swap usage " + Percent(s.swap_percent));
+    for (const collect::FilesystemSample& f : s.filesystems) {
+      Set(f.mount_point, "disk", SeverityOf(f.usage_level),
+          "disk usage " + Percent(f.usage_percent) + " on " + f.mount_point);
+      Set(f.mount_point, "inodes", SeverityOf(f.inode_level),
+          "inode usage " + Percent(f.inode_usage_percent) + " on " + f.mount_point);
+      Set(f.mount_point, "filesystem", SeverityOf(f.health_level),
+          f.mount_point + ": " + Joined(f.issues));
+    }
+  }
+
+  void OnWorkspace(const collect::WorkspaceSpec& spec,
+                   const collect::WorkspaceSample& sample) override {
+    std::optional<AlertSeverity> severity;
+    switch (sample.status) {
+      case collect::WorkspaceSample::Status::kHealthy:
+        break;
+      case collect::WorkspaceSample::Status::kWarning:
+        severity = AlertSeverity::kWarning;
+        break;
+      case collect::WorkspaceSample::Status::kCritical:
+      case collect::WorkspaceSample::Status::kError:
+        severity = AlertSeverity::kCritical;
+        break;
+    }
+    SetIn(spec.organization_id, AlertSource::kWorkspace, spec.id, "workspace", severity,
+          "workspace " + spec.id + " (" + spec.path + "): " + Joined(sample.issues));
+  }
+
+  void OnDatabase(const collect::DatabaseSpec& spec,
+                  const collect::DatabaseSample& sample) override {
+    SetIn(spec.organization_id, AlertSource::kDatabase, spec.id, "database_down",
+          sample.up ? std::nullopt : std::optional(AlertSeverity::kCritical),
+          "database " + spec.id + " is unreachable: " + sample.error);
+  }
+
+ private:
+  void Set(const std::string& source, const char* type, std::optional<AlertSeverity> severity,
+           std::string message) {
+    SetIn(organization_, AlertSource::kSystem, source, type, severity, std::move(message));
+  }
+  void SetIn(const std::string& org, AlertSource kind, const std::string& source, const char* type,
+             std::optional<AlertSeverity> severity, std::string message) {
+    Status s = monitor_.SetCondition(org, kind, source, type, severity, message, "{}");
+    if (!s.ok()) spdlog::warn("condition {}/{}/{}: {}", org, source, type, s.message());
+  }
+
+  engine::Monitor& monitor_;
+  const std::string organization_;
+};
+
+// Check results feed the health of the agent or integration they are about.
+class Subsystems::CheckBridge final : public CheckSink {
+ public:
+  explicit CheckBridge(engine::Monitor& monitor) : monitor_(monitor) {}
+
+  void OnCheckResult(const CheckSpec& spec, const CheckOutcome& o) override {
+    const AlertSource source = spec.target_type == CheckTargetType::kAgent
+                                   ? AlertSource::kAgent
+                                   : AlertSource::kIntegration;
+    // Pending (failures not yet past the retries) still counts as up, as in Uptime Kuma.
+    Status s =
+        monitor_.RecordCheckResult(spec.organization_id, source, spec.target_id, spec.id,
+                                   o.state != CheckState::kDown, o.latency_ms, o.detail, o.at);
+    if (!s.ok()) spdlog::warn("check {}/{}: {}", spec.organization_id, spec.id, s.message());
+  }
+
+ private:
+  engine::Monitor& monitor_;
+};
+
+// Tells delivery which integrations are down, from the engine's integration_down alerts.
+class Subsystems::DownTracker final : public engine::MonitorListener {
+ public:
+  explicit DownTracker(Notifier& notifier) : notifier_(notifier) {}
+
+  void OnEvents(std::span<const engine::EngineEvent> events) override {
+    for (const engine::EngineEvent& e : events) {
+      if (e.kind != engine::EngineEventKind::kAlert || !e.alert) continue;
+      const core::Alert& a = e.alert->alert;
+      if (a.source_type != AlertSource::kIntegration || a.type != "integration_down") continue;
+      notifier_.SetIntegrationDown(a.organization_id, a.source_id, a.open());
+    }
+  }
+
+ private:
+  Notifier& notifier_;
+};
+
+Subsystems::Subsystems(const ServerConfig& config, engine::Monitor& monitor, store::Store& store,
+                       const core::Clock* clock)
+    : config_(config), monitor_(monitor), store_(store), clock_(clock) {}
+
+Subsystems::~Subsystems() { Stop(); }
+
+Status Subsystems::Prepare(Services& services) {
+  if (config_.delivery_enabled) {
+    notifier_ = std::make_unique<Notifier>(store_, clock_);
+    notifier_->SetAgentLookup(MonitorAgentLookup(monitor_));
+    if (Status s = notifier_->LoadFrom(store_); !s.ok()) spdlog::warn("delivery: {}", s.message());
+    down_tracker_ = std::make_unique<DownTracker>(*notifier_);
+    services.notifier = notifier_.get();
+  }
+  collect::CollectorRunnerOptions copts;
+  copts.system_enabled = config_.collect_system;
+  copts.workspaces_enabled = config_.collect_workspaces;
+  copts.databases_enabled = config_.collect_databases;
+  copts.system_interval = core::Seconds(config_.system_interval_s);
+  collect::SystemThresholds& t = copts.system.thresholds;
+  t.cpu_warning = config_.cpu_warning;
+  t.cpu_critical = config_.cpu_critical;
+  t.memory_warning = config_.memory_warning;
+  t.memory_critical = config_.memory_critical;
+  t.disk_warning = config_.disk_warning;
+  t.disk_critical = config_.disk_critical;
+  if (Status s = copts.Validate(); !s.ok()) return s;
+  collect_bridge_ = std::make_unique<CollectBridge>(monitor_, config_.system_organization);
+  metrics_sink_ = std::make_unique<collect::MetricsSink>(store_, config_.system_organization,
+                                                         collect_bridge_.get());
+  collectors_ = std::make_unique<collect::CollectorRunner>(copts, metrics_sink_.get(), clock_);
+  auto loaded = collect::LoadCollectorSpecs(store_, *collectors_);
+  if (!loaded.ok()) return loaded.status();
+  for (const std::string& e : loaded->errors) spdlog::warn("collectors: {}", e);
+  services.collectors = collectors_.get();
+  if (config_.checks_enabled) {
+    check_bridge_ = std::make_unique<CheckBridge>(monitor_);
+    checks_ = std::make_unique<CheckRunner>(clock_, check_bridge_.get());
+    auto checks = checks_->LoadFrom(store_);
+    if (!checks.ok()) return checks.status();
+    for (const std::string& e : checks->errors) spdlog::warn("checks: {}", e);
+    services.checks = checks_.get();
+  }
+  return Status::Ok();
+}
+
+Status Subsystems::Start(HttpServer& http) {
+  started_ = true;
+  if (notifier_) {
+    notifier_->Start();
+    monitor_.AddListener(notifier_.get());
+    monitor_.AddListener(down_tracker_.get());
+  }
+  collectors_->Start();
+  if (checks_) {
+    prober_ = http.NewProbeClient();
+    if (!prober_) return Status::FailedPrecondition("checks need the HTTP server running");
+    if (Status s = checks_->Start(*prober_); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+void Subsystems::Stop() {
+  if (!started_) return;
+  started_ = false;
+  if (checks_) checks_->Stop();
+  if (prober_) prober_->Stop();
+  if (collectors_) collectors_->Stop();
+  if (notifier_ && down_tracker_) {
+    monitor_.RemoveListener(down_tracker_.get());
+    monitor_.RemoveListener(notifier_.get());
+    notifier_->Stop();
+  }
+}
+
+}  // namespace vitals::server

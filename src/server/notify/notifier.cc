@@ -1,0 +1,263 @@
+#include "server/notify/notifier.h"
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <algorithm>
+
+#include "server/notify/command_channel.h"
+#include "server/notify/slack_channel.h"
+#include "server/notify/webhook_channel.h"
+
+namespace vitals::server {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+std::unique_ptr<Channel> MakeChannel(const DeliveryRoute& r, const AlertmanagerOptions& am) {
+  if (r.kind == ChannelKind::kCommand)
+    return std::make_unique<CommandChannel>(r.command, r.timeout);
+  auto target = HttpTarget::Parse(r.url);
+  if (!target.ok()) return nullptr;
+  switch (r.kind) {
+    case ChannelKind::kWebhook:
+      return std::make_unique<WebhookChannel>(*target, r.secret, r.timeout);
+    case ChannelKind::kSlack:
+      return std::make_unique<SlackChannel>(*target, r.timeout);
+    case ChannelKind::kAlertmanager:
+      return std::make_unique<AlertmanagerChannel>(*target, r.timeout, am);
+    case ChannelKind::kCommand:
+      break;
+  }
+  return nullptr;
+}
+
+// Delivery threads write to command hooks' pipes: a hook that exits early must give EPIPE, not
+// kill the process.
+void BlockSigpipe() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGPIPE);
+  pthread_sigmask(SIG_BLOCK, &set, nullptr);
+}
+
+}  // namespace
+
+void Notifier::Start() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (started_) return;
+  started_ = true;
+  dispatcher_ = std::thread([this] { DispatchLoop(); });
+  for (int i = 0; i < std::max(1, options_.delivery_threads); ++i) {
+    workers_.emplace_back([this] { DeliveryLoop(); });
+  }
+}
+
+void Notifier::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    if (!started_ || stopping_) return;
+    stopping_ = true;
+    stop_deadline_ = SteadyClock::now() + options_.stop_wait;
+  }
+  work_cv_.notify_all();
+  if (dispatcher_.joinable()) dispatcher_.join();
+  for (std::thread& t : workers_) t.join();
+  workers_.clear();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (auto& [key, q] : queues_) abandoned_ += q.jobs.size();
+  queues_.clear();
+  pending_jobs_ = 0;
+  idle_cv_.notify_all();
+}
+
+void Notifier::OnEvents(std::span<const engine::EngineEvent> events) {
+  size_t added = 0;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const engine::EngineEvent& e : events) {
+      if (e.kind != engine::EngineEventKind::kAlert || !e.alert) continue;
+      if (stopping_ || inbox_.size() >= options_.max_queue) {
+        ++dropped_;
+        continue;
+      }
+      inbox_.push_back(e.alert);
+      ++added;
+    }
+  }
+  if (added > 0) work_cv_.notify_all();
+}
+
+void Notifier::DispatchLoop() {
+  auto next_repeat = SteadyClock::now() + options_.repeat_check;
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    work_cv_.wait_until(lock, next_repeat, [this] { return stopping_ || !inbox_.empty(); });
+    std::vector<std::shared_ptr<const core::AlertChange>> batch(inbox_.begin(), inbox_.end());
+    inbox_.clear();
+    const bool repeat_due = SteadyClock::now() >= next_repeat;
+    if (batch.empty() && !repeat_due) {
+      if (stopping_) break;
+      continue;
+    }
+    dispatching_ = true;
+    lock.unlock();
+    Dispatch(batch);
+    if (repeat_due) {
+      const core::Timestamp now = clock_->Now();
+      std::vector<Decision> due;
+      {
+        std::lock_guard<std::mutex> p(policy_mu_);
+        due = policy_.DueRepeats(now);
+        policy_.PruneWindows(now);
+      }
+      Enqueue(std::move(due));
+      next_repeat = SteadyClock::now() + options_.repeat_check;
+    }
+    lock.lock();
+    dispatching_ = false;
+    idle_cv_.notify_all();
+  }
+}
+
+void Notifier::Dispatch(const std::vector<std::shared_ptr<const core::AlertChange>>& changes) {
+  for (const auto& change : changes) {
+    AgentInfo agent;
+    if (lookup_ && change->alert.source_type == core::AlertSource::kAgent) {
+      agent = lookup_(change->alert.organization_id, change->alert.source_id);
+    }
+    std::vector<Decision> decisions;
+    {
+      std::lock_guard<std::mutex> p(policy_mu_);
+      decisions = policy_.OnChange(*change, agent, clock_->Now());
+    }
+    Enqueue(std::move(decisions));
+  }
+}
+
+void Notifier::Enqueue(std::vector<Decision> decisions) {
+  size_t added = 0;
+  for (Decision& d : decisions) {
+    if (d.action == DeliveryAction::kHold) {
+      ++held_;
+      Record(d, 1, "held", d.detail);
+      continue;
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    if (pending_jobs_ >= options_.max_queue) {
+      ++dropped_;
+      continue;
+    }
+    Key key{d.route.organization_id, d.route.id};
+    queues_[key].jobs.push_back(Job{std::move(d), 1, SteadyClock::now()});
+    ++pending_jobs_;
+    ++added;
+  }
+  if (added > 0) work_cv_.notify_all();
+}
+
+std::map<Notifier::Key, Notifier::RouteQueue>::iterator Notifier::NextReady(
+    SteadyClock::time_point* next) {
+  const auto now = SteadyClock::now();
+  for (auto it = queues_.begin(); it != queues_.end(); ++it) {
+    if (it->second.busy || it->second.jobs.empty()) continue;
+    const auto due = it->second.jobs.front().due;
+    if (due <= now) return it;
+    *next = std::min(*next, due);
+  }
+  return queues_.end();
+}
+
+void Notifier::DeliveryLoop() {
+  BlockSigpipe();
+  std::unique_lock<std::mutex> lock(mu_);
+  for (;;) {
+    if (stopping_ && (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) break;
+    auto next = SteadyClock::now() + std::chrono::seconds(1);
+    if (stopping_) next = std::min(next, stop_deadline_);
+    auto it = NextReady(&next);
+    if (it == queues_.end()) {
+      work_cv_.wait_until(lock, next);
+      continue;
+    }
+    RouteQueue& queue = it->second;
+    queue.busy = true;
+    Job job = queue.jobs.front();
+    lock.unlock();
+    const bool finished = Attempt(job);
+    lock.lock();
+    queue.busy = false;
+    if (finished) {
+      queue.jobs.pop_front();
+      --pending_jobs_;
+    } else {
+      queue.jobs.front() = std::move(job);
+    }
+    work_cv_.notify_all();
+    idle_cv_.notify_all();
+  }
+}
+
+bool Notifier::Attempt(Job& job) {
+  const Decision& d = job.decision;
+  std::unique_ptr<Channel> channel = MakeChannel(d.route, options_.alertmanager);
+  std::string detail;
+  core::Status status = channel ? channel->Deliver(Payload{d.route.organization_id, d.route.id,
+                                                           d.change, d.alert, clock_->Now()},
+                                                   &detail)
+                                : core::Status::FailedPrecondition("route has no usable target");
+  if (status.ok()) {
+    ++delivered_;
+    if (d.change != "refresh") Record(d, job.attempt, "delivered", detail);
+    return true;
+  }
+  const bool retry =
+      status.code() == core::StatusCode::kUnavailable && job.attempt < d.route.max_attempts;
+  Record(d, job.attempt, retry ? "retrying" : "failed", status.message());
+  if (!retry) {
+    ++failed_;
+    return true;
+  }
+  auto backoff = options_.initial_backoff;
+  for (int i = 1; i < job.attempt && backoff < options_.max_backoff; ++i) backoff *= 2;
+  job.due = SteadyClock::now() + std::min(backoff, options_.max_backoff);
+  ++job.attempt;
+  ++retries_;
+  return false;
+}
+
+void Notifier::Record(const Decision& d, int attempt, std::string_view outcome,
+                      std::string detail) {
+  store::DeliveryRecord r;
+  r.organization_id = d.route.organization_id;
+  r.alert_id = d.alert.id;
+  r.route_id = d.route.id;
+  r.change = d.change;
+  r.attempt = attempt;
+  r.outcome = std::string(outcome);
+  r.detail = std::move(detail);
+  r.at = clock_->Now();
+  (void)store_.RecordDelivery(r);  // a failed log write is the store's to count and log
+}
+
+bool Notifier::IdleLocked() const { return inbox_.empty() && !dispatching_ && pending_jobs_ == 0; }
+
+bool Notifier::WaitIdle(std::chrono::milliseconds timeout) {
+  std::unique_lock<std::mutex> lock(mu_);
+  return idle_cv_.wait_for(lock, timeout, [this] { return IdleLocked(); });
+}
+
+NotifierStats Notifier::stats() const {
+  NotifierStats s;
+  s.changes_dropped = dropped_;
+  s.delivered = delivered_;
+  s.failed = failed_;
+  s.retries = retries_;
+  s.held = held_;
+  s.abandoned = abandoned_;
+  std::lock_guard<std::mutex> lock(mu_);
+  s.pending = pending_jobs_;
+  return s;
+}
+
+}  // namespace vitals::server

@@ -1,0 +1,246 @@
+// The Notifier end to end on loopback: a real webhook receiver (HttpServer), real command hooks,
+// and a real SQLite delivery log.
+#include "server/notify/notifier.h"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <thread>
+
+#include "server/notify/notify_test_util.h"
+#include "server/notify/webhook_channel.h"
+
+namespace vitals::server {
+namespace {
+
+using namespace notify_testing;  // NOLINT(google-build-using-namespace)
+
+TEST_F(NotifierTest, WebhookIsSignedRetriedWithBackoffAndKeepsRaiseBeforeResolve) {
+  Receiver receiver(/*failures=*/2);
+  Notifier& n = Make();
+  DeliveryRoute r = Webhook("hook", receiver.url());
+  r.secret = "s3cret";
+  r.max_attempts = 4;
+  n.PutRoute(r);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  Send(AlertChangeKind::kResolved);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+
+  const std::vector<HttpRequest> got = receiver.requests();
+  ASSERT_EQ(got.size(), 4u);
+  std::vector<std::string> changes;
+  for (const HttpRequest& req : got) {
+    changes.push_back(ChangeOf(req));
+    EXPECT_EQ(req.headers.Get("X-Vitals-Signature"), "sha256=" + HmacSha256Hex("s3cret", req.body));
+    EXPECT_EQ(req.headers.Get("X-Vitals-Timestamp"), "1795392000");
+    EXPECT_EQ(req.path, "/hook");
+  }
+  EXPECT_EQ(changes, (V{"raised", "raised", "raised", "resolved"}));
+  EXPECT_EQ(Log(), (V{"hook:raised:1:retrying", "hook:raised:2:retrying", "hook:raised:3:delivered",
+                      "hook:resolved:1:delivered"}));
+  EXPECT_EQ(n.stats().retries, 2u);
+  EXPECT_EQ(n.stats().delivered, 2u);
+}
+
+TEST_F(NotifierTest, AFailingRouteGivesUpAfterMaxAttemptsWithoutHoldingBackOthers) {
+  Receiver receiver;
+  uint16_t closed_port = 0;
+  {
+    testing::TestServer gone;
+    closed_port = gone.server.port();
+  }
+  NotifierOptions o = Fast();
+  o.initial_backoff = std::chrono::milliseconds(300);
+  Notifier& n = Make(o);
+  DeliveryRoute down = Webhook("a_down", "http://127.0.0.1:" + std::to_string(closed_port) + "/");
+  down.max_attempts = 3;
+  n.PutRoute(down);
+  n.PutRoute(Webhook("b_up", receiver.url()));
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  // The healthy route is served while the failing one is still backing off.
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (receiver.requests().empty() && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  EXPECT_EQ(receiver.requests().size(), 1u);
+  EXPECT_EQ(n.stats().pending, 1u);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  auto rows = store_->QueryDeliveries("acme", "alert_1", 100);
+  ASSERT_TRUE(rows.ok());
+  std::vector<std::string> down_log;
+  for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
+    if (it->route_id == "a_down") down_log.push_back(it->outcome);
+  }
+  EXPECT_EQ(down_log, (V{"retrying", "retrying", "failed"}));
+  EXPECT_EQ(n.stats().failed, 1u);
+}
+
+TEST_F(NotifierTest, CommandHookGetsTheChangeOnStdinAndIsKilledAtItsTimeout) {
+  const std::string script = (dir_ / "hook.sh").string();
+  const std::string out = (dir_ / "received.json").string();
+  std::ofstream(script) << "#!/bin/sh\ncat >> \"$1\"\necho restarted \"$2\" >&2\n";
+  ASSERT_EQ(chmod(script.c_str(), 0755), 0);
+  Notifier& n = Make();
+  DeliveryRoute hook;
+  hook.organization_id = "acme";
+  hook.id = "restart";
+  hook.kind = ChannelKind::kCommand;
+  hook.command = {script, out, "a1"};
+  n.PutRoute(hook);
+  DeliveryRoute slow = hook;
+  slow.id = "slow";
+  slow.command = {"/bin/sleep", "30"};
+  slow.timeout = core::Millis(200);
+  slow.max_attempts = 1;
+  n.PutRoute(slow);
+  n.Start();
+  const auto started = std::chrono::steady_clock::now();
+  Send(AlertChangeKind::kRaised);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(5));
+
+  std::stringstream received;
+  received << std::ifstream(out).rdbuf();
+  EXPECT_NE(received.str().find(R"("change":"raised")"), std::string::npos) << received.str();
+  EXPECT_NE(received.str().find(R"("alert_id":"alert_1")"), std::string::npos);
+  auto rows = store_->QueryDeliveries("acme", "alert_1", 10);
+  ASSERT_TRUE(rows.ok());
+  std::map<std::string, std::string> detail, outcome;
+  for (const store::DeliveryRecord& d : *rows) {
+    detail[d.route_id] = d.detail;
+    outcome[d.route_id] = d.outcome;
+  }
+  EXPECT_EQ(outcome["restart"], "delivered");
+  EXPECT_EQ(detail["restart"], "exit 0: restarted a1");
+  EXPECT_EQ(outcome["slow"], "failed");
+  EXPECT_EQ(detail["slow"].rfind("timeout after 200 ms, killed", 0), 0u) << detail["slow"];
+}
+
+TEST_F(NotifierTest, MaintenanceWindowHoldsTheRaiseAndLetsTheResolutionThroughAfterIt) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.PutRoute(Webhook("hook", receiver.url()));
+  MaintenanceWindow w;
+  w.organization_id = "acme";
+  w.id = "deploy";
+  w.agents = {"a1"};
+  w.starts_at = clock_.Now() - core::Seconds(60);
+  w.ends_at = clock_.Now() + core::Seconds(600);
+  n.PutWindow(w);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  Send(AlertChangeKind::kRaised, "alert_2", "a2");  // not covered
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
+  EXPECT_EQ(LastDetail(), "held: maintenance window deploy");
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_NE(receiver.requests()[0].body.find("alert_2"), std::string::npos);
+
+  clock_.Advance(core::Seconds(601));
+  Send(AlertChangeKind::kResolved);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_EQ(Log(), (V{"hook:raised:1:held", "hook:resolved:1:delivered"}));
+  ASSERT_EQ(receiver.requests().size(), 2u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[1]), "resolved");
+}
+
+TEST_F(NotifierTest, DownDependencyHoldsTheAgentsRaiseButDeliversItsResolution) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.SetAgentLookup([](const std::string& org, const std::string& agent) {
+    return agent == "a1" ? AgentInfo{"crawler", {"openai"}} : AgentInfo{};
+  });
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.SetIntegrationDown("acme", "openai", true);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
+  EXPECT_EQ(LastDetail(), "held: depends on integration openai which is down");
+  EXPECT_TRUE(receiver.requests().empty());
+  Send(AlertChangeKind::kResolved);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[0]), "resolved");
+}
+
+TEST_F(NotifierTest, RemindersRepeatWhileTheAlertStaysOpen) {
+  Receiver receiver;
+  Notifier& n = Make();
+  DeliveryRoute r = Webhook("hook", receiver.url());
+  r.reminder_interval = core::Seconds(60);
+  n.PutRoute(r);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  clock_.Advance(core::Seconds(61));
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (receiver.requests().size() < 2 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  ASSERT_EQ(receiver.requests().size(), 2u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[1]), "reminder");
+}
+
+TEST_F(NotifierTest, SlackRouteGetsTextAndColouredAttachment) {
+  Receiver receiver;
+  Notifier& n = Make();
+  DeliveryRoute r = Webhook("slack", receiver.url());
+  r.kind = ChannelKind::kSlack;
+  n.PutRoute(r);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  Send(AlertChangeKind::kResolved);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  const std::vector<HttpRequest> got = receiver.requests();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_NE(got[0].body.find(R"("text":"[critical] raised: missed heartbeats")"), std::string::npos)
+      << got[0].body;
+  EXPECT_NE(got[0].body.find(R"("attachments":[{"color":"#d00000")"), std::string::npos);
+  EXPECT_NE(got[0].body.find(R"({"title":"Source","value":"agent a1","short":true})"),
+            std::string::npos);
+  EXPECT_NE(got[1].body.find(R"("text":"[resolved] missed heartbeats")"), std::string::npos);
+  EXPECT_NE(got[1].body.find(R"("color":"#2eb886")"), std::string::npos);
+}
+
+TEST_F(NotifierTest, StopAbandonsWhatItCannotDeliverWithinItsWait) {
+  uint16_t closed_port = 0;
+  {
+    testing::TestServer gone;
+    closed_port = gone.server.port();
+  }
+  NotifierOptions o = Fast();
+  o.initial_backoff = std::chrono::milliseconds(5000);
+  o.stop_wait = std::chrono::milliseconds(200);
+  Notifier& n = Make(o);
+  DeliveryRoute down = Webhook("down", "http://127.0.0.1:" + std::to_string(closed_port) + "/");
+  down.max_attempts = 10;
+  n.PutRoute(down);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  const auto deadline = std::chrono::steady_clock::now() + kWait;
+  while (n.stats().retries == 0 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  const auto stopping = std::chrono::steady_clock::now();
+  n.Stop();
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, std::chrono::seconds(2));
+  EXPECT_EQ(n.stats().abandoned, 1u);
+  EXPECT_EQ(n.stats().pending, 0u);
+}
+
+TEST_F(NotifierTest, TheQueueIsBoundedAndDropsAreCounted) {
+  NotifierOptions o = Fast();
+  o.max_queue = 2;
+  Notifier& n = Make(o);  // not started: nothing drains
+  for (int i = 0; i < 5; ++i) Send(AlertChangeKind::kRaised, "alert_" + std::to_string(i));
+  EXPECT_EQ(n.stats().changes_dropped, 3u);
+}
+
+}  // namespace
+}  // namespace vitals::server
