@@ -12,7 +12,6 @@
 #include "store/sqlite/sqlite_store.h"
 
 namespace vitals::server {
-void RegisterCollectRoutes(Router& router, Services& services);
 
 namespace {
 

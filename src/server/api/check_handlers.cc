@@ -9,8 +9,6 @@
 
 namespace vitals::server {
 
-void RegisterCheckRoutes(Router& router, Services& services);
-
 namespace {
 
 using core::Status;

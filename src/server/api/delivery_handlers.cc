@@ -12,8 +12,6 @@
 
 namespace vitals::server {
 
-void RegisterDeliveryRoutes(Router& router, Services& services);
-
 namespace {
 
 using core::Status;

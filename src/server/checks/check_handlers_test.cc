@@ -11,8 +11,6 @@
 
 namespace vitals::server {
 
-void RegisterCheckRoutes(Router& router, Services& services);
-
 namespace {
 
 class CheckHandlersTest : public ::testing::Test {

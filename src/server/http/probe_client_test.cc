@@ -2,11 +2,7 @@
 // answers, and a port nobody listens on.
 #include "server/http/probe_client.h"
 
-#include <arpa/inet.h>
 #include <gtest/gtest.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
 
 #include <atomic>
 #include <future>
@@ -18,35 +14,8 @@ namespace {
 
 using std::chrono::milliseconds;
 using testing::kWait;
+using testing::SilentListener;
 using testing::TestServer;
-
-// A listening socket that is never accepted from: the kernel completes connections into the
-// backlog, and nothing is ever answered. port 0 after Close().
-class SilentListener {
- public:
-  SilentListener() {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof(addr);
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), len) != 0 || ::listen(fd_, 1024) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) != 0) {
-      ADD_FAILURE() << "cannot listen on loopback";
-    }
-    port_ = ntohs(addr.sin_port);
-  }
-  ~SilentListener() { Close(); }
-  void Close() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-  uint16_t port() const { return port_; }
-
- private:
-  int fd_ = -1;
-  uint16_t port_ = 0;
-};
 
 ProbeRequest HttpTo(uint16_t port, std::string target = "/health") {
   ProbeRequest r;

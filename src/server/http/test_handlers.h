@@ -88,6 +88,23 @@ class RawConnection final {
   int fd_ = -1;
 };
 
+// A loopback socket that listens but never accepts: the kernel completes connections into the
+// backlog and nothing ever answers — a target that hangs. After Close() port() names a port
+// that refuses connections (until something else takes it).
+class SilentListener final {
+ public:
+  SilentListener();
+  ~SilentListener() { Close(); }
+  SilentListener(const SilentListener&) = delete;
+  SilentListener& operator=(const SilentListener&) = delete;
+  void Close();
+  uint16_t port() const { return port_; }
+
+ private:
+  int fd_ = -1;
+  uint16_t port_ = 0;
+};
+
 // A request that must succeed at the transport level (any HTTP status); fails the test otherwise.
 ClientResponse MustRequest(HttpClient& client, Method method, std::string_view target,
                            std::string_view body = {}, const Headers& headers = {});

@@ -10,8 +10,6 @@
 
 namespace vitals::server {
 
-void RegisterDeliveryRoutes(Router& router, Services& services);
-
 namespace {
 
 using namespace notify_testing;  // NOLINT(google-build-using-namespace)

@@ -4,30 +4,12 @@
 
 #include "store/sqlite/agent_columns.h"
 #include "store/sqlite/execution_reader.h"
+#include "store/sqlite/pooled_query.h"
 #include "store/sqlite/record_columns.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace vitals::store {
 namespace {
-
-// Runs `sql` (its parameters bound by `bind`) and maps every row with `read`, which returns
-// T or std::optional<T> (nullopt: a stored value that does not parse).
-template <typename T, typename Bind, typename Read>
-core::Result<std::vector<T>> Query(ReadPool& pool, const std::string& sql, Bind bind, Read read) {
-  ReadPool::Lease c = pool.Acquire();
-  auto s = c->Get(sql);
-  if (!s.ok()) return s.status();
-  Statement& stmt = **s;
-  bind(stmt);
-  std::vector<T> out;
-  while (stmt.Step()) {
-    std::optional<T> row = read(stmt);
-    if (!row) return core::Status::IoError("unreadable row in: " + sql.substr(0, 60));
-    out.push_back(std::move(*row));
-  }
-  if (core::Status st = stmt.status(sql.substr(0, 60)); !st.ok()) return st;
-  return out;
-}
 
 auto NoParams() {
   return [](Statement&) {};

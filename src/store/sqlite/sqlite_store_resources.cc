@@ -1,5 +1,6 @@
 // SqliteStore: the resource registry and the delivery log. Both are small and written rarely, so
 // their writes are synchronous jobs in the next group commit.
+#include "store/sqlite/pooled_query.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace vitals::store {
@@ -16,19 +17,6 @@ ResourceRecord ReadResource(const Statement& s) {
 DeliveryRecord ReadDelivery(const Statement& s) {
   return {s.Int(0),  s.Text(1), s.Text(2), s.Text(3), s.Text(4), static_cast<int>(s.Int(5)),
           s.Text(6), s.Text(7), s.Time(8)};
-}
-
-template <typename T, typename Bind, typename Read>
-core::Result<std::vector<T>> ReadAll(ReadPool& pool, const std::string& sql, Bind bind, Read read) {
-  ReadPool::Lease c = pool.Acquire();
-  auto s = c->Get(sql);
-  if (!s.ok()) return s.status();
-  Statement& stmt = **s;
-  bind(stmt);
-  std::vector<T> out;
-  while (stmt.Step()) out.push_back(read(stmt));
-  if (core::Status st = stmt.status(sql.substr(0, 60)); !st.ok()) return st;
-  return out;
 }
 
 }  // namespace
@@ -86,7 +74,7 @@ core::Status SqliteStore::RecordDelivery(const DeliveryRecord& d) {
 }
 
 core::Result<std::vector<ResourceRecord>> SqliteStore::ListResources(std::string_view kind) {
-  return ReadAll<ResourceRecord>(
+  return Query<ResourceRecord>(
       readers_,
       std::string("SELECT ") + kResourceColumns +
           " FROM resources WHERE kind = ?1 ORDER BY organization_id, id",
@@ -95,7 +83,7 @@ core::Result<std::vector<ResourceRecord>> SqliteStore::ListResources(std::string
 
 core::Result<std::vector<DeliveryRecord>> SqliteStore::QueryDeliveries(
     std::string_view organization_id, std::string_view alert_id, int limit) {
-  return ReadAll<DeliveryRecord>(
+  return Query<DeliveryRecord>(
       readers_,
       std::string("SELECT ") + kDeliveryColumns +
           " FROM deliveries WHERE organization_id = ?1 AND (?2 = '' OR alert_id = ?2) "
