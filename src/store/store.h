@@ -31,6 +31,11 @@ namespace vitals::store {
 
 using Done = std::function<void(core::Status)>;
 
+// Runs one group commit's acknowledgement callbacks, all of them, in one call; the store hands
+// groups to it in commit order and it must keep that order. Returns false when it cannot take the
+// task (shutting down): the store then runs it itself.
+using CompletionExecutor = std::function<bool(std::function<void()> task)>;
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -115,6 +120,13 @@ class Store {
   // The organization's delivery log, newest first; only `alert_id`'s when it is not empty.
   virtual core::Result<std::vector<DeliveryRecord>> QueryDeliveries(
       std::string_view organization_id, std::string_view alert_id, int limit) = 0;
+
+  // Where the `done` callbacks of AppendExecutions and AppendHeartbeats run: by default on the
+  // store's writer thread; with an executor, wherever it runs them, so the writer can start the
+  // next group commit while the last one is answered. Other callbacks (jobs behind synchronous
+  // calls) always run on the writer: a synchronous caller may be the executor's own thread.
+  // Thread-safe; takes effect from the next group commit.
+  virtual void SetCompletionExecutor(CompletionExecutor executor) = 0;
 
   // ---- Maintenance ----
   // Blocks until everything queued before the call is durable (or failed).

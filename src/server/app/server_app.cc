@@ -65,6 +65,9 @@ Status ServerApp::Start() {
   api_ = std::make_unique<ApiServer>(*services_, config_.web_root);
   http_ = std::make_unique<HttpServer>(HttpOptionsFor(config_), *api_, *hub_);
   if (Status s = http_->Start(); !s.ok()) return s;
+  // Acknowledgements leave the writer thread: it starts the next group commit while an event loop
+  // thread updates the engine and answers this one's requests.
+  store_->SetCompletionExecutor(http_->NewSerialExecutor());
   spdlog::info("listening on {}:{} db={} mode={}", config_.host(), http_->port(), config_.db,
                *keys ? "api-keys" : "open (organization \"default\")");
 

@@ -1,5 +1,7 @@
 #include "server/http/http_server.h"
 
+#include <boost/asio/post.hpp>
+#include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <exception>
 
@@ -79,6 +81,17 @@ std::unique_ptr<ProbeClient> HttpServer::NewProbeClient() {
   if (state_ == nullptr) return nullptr;
   // Aliasing: the client keeps the server's state (and so its io_context) alive.
   return NewProbeClientOn(std::shared_ptr<net::io_context>(state_, &state_->io_context));
+}
+
+std::function<bool(std::function<void()>)> HttpServer::NewSerialExecutor() {
+  if (state_ == nullptr) return nullptr;
+  auto strand = net::make_strand(state_->io_context);
+  return [state = state_, strand](std::function<void()> task) {
+    std::lock_guard<std::mutex> lock(state->post_mu);
+    if (state->stopped) return false;
+    net::post(strand, std::move(task));
+    return true;
+  };
 }
 
 }  // namespace vitals::server

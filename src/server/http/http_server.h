@@ -5,6 +5,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -71,6 +72,11 @@ class HttpServer final {
   // A prober for active checks on this server's event loop threads; nullptr before a successful
   // Start(). Stop it (ProbeClient::Stop) before Stop()ping the server.
   std::unique_ptr<ProbeClient> NewProbeClient();
+  // Runs tasks on the event loop threads, one at a time and in the order given. A task handed
+  // over after Stop() is refused (false) and not run; one accepted before is run, at the latest
+  // by Stop(). Thread-safe; valid after a successful Start(). Responders called inside a task
+  // answer from that thread, without waking another.
+  std::function<bool(std::function<void()>)> NewSerialExecutor();
 
  private:
   HttpServerOptions options_;

@@ -4,6 +4,10 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <atomic>
+#include <functional>
+#include <mutex>
 #include <thread>
 
 #include "server/http/http_client.h"
@@ -98,6 +102,61 @@ TEST(HttpServerTest, ResponderMayBeCalledLaterFromAnotherThread) {
   }
   std::lock_guard<std::mutex> lock(mu);
   for (std::thread& worker : workers) worker.join();
+}
+
+// The path acknowledgements take: a batch of Responders answered inside one serial-executor task
+// (they are written from that event loop thread), tasks in order, refused once stopped.
+TEST(HttpServerTest, SerialExecutorRunsTasksInOrderAndAnswersRespondersFromTheLoop) {
+  auto t = std::make_unique<TestServer>();
+  std::function<bool(std::function<void()>)> executor = t->server.NewSerialExecutor();
+  ASSERT_TRUE(executor);
+  std::mutex mu;
+  std::vector<Responder> parked;
+  t->requests.set_reply([&](HttpRequest, Responder respond) {
+    std::lock_guard<std::mutex> lock(mu);
+    parked.push_back(std::move(respond));
+  });
+  constexpr int kClients = 4;
+  std::vector<std::thread> clients;
+  std::atomic<int> answered{0};
+  for (int i = 0; i < kClients; ++i) {
+    clients.emplace_back([&, port = t->server.port()] {
+      HttpClient client("127.0.0.1", port);
+      if (MustRequest(client, Method::kPost, "/batch", "x").status == 200) ++answered;
+    });
+  }
+  for (auto until = std::chrono::steady_clock::now() + kWait;
+       t->requests.requests() < kClients && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_EQ(t->requests.requests(), kClients);
+  std::vector<int> order;
+  std::mutex order_mu;
+  std::atomic<bool> on_caller{false};
+  const std::thread::id caller = std::this_thread::get_id();
+  for (int k = 0; k < 100; ++k) {
+    ASSERT_TRUE(executor([&, k] {
+      if (std::this_thread::get_id() == caller) on_caller = true;
+      std::lock_guard<std::mutex> lock(order_mu);
+      order.push_back(k);
+    }));
+  }
+  ASSERT_TRUE(executor([&] {
+    std::lock_guard<std::mutex> lock(mu);
+    for (Responder& respond : parked) respond(HttpResponse::Text(200, "ok"));
+  }));
+  for (std::thread& c : clients) c.join();
+  EXPECT_EQ(answered.load(), kClients);
+  {
+    std::lock_guard<std::mutex> lock(order_mu);
+    ASSERT_EQ(order.size(), 100u);
+    EXPECT_TRUE(std::is_sorted(order.begin(), order.end()));
+  }
+  EXPECT_FALSE(on_caller.load());
+  t->server.Stop();
+  bool ran = false;
+  EXPECT_FALSE(executor([&] { ran = true; }));
+  EXPECT_FALSE(ran);
 }
 
 TEST(HttpServerTest, HeadGetsHeadersWithoutBody) {

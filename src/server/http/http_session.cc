@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <boost/asio/defer.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
@@ -206,6 +207,12 @@ void HttpSession::Respond(uint64_t request_id, HttpResponse response) {
   };
   // A handler answering at once is on the strand already: no hop.
   if (socket_.get_executor().running_in_this_thread()) return write();
+  // Answered on an event loop thread (a batch of acknowledgements): queue the write behind the
+  // running handler on this same thread instead of waking another. The loop is running, so the
+  // server has not stopped.
+  if (state_->io_context.get_executor().running_in_this_thread()) {
+    return net::defer(socket_.get_executor(), std::move(write));
+  }
   state_->PostUnlessStopped(socket_.get_executor(), std::move(write));
 }
 

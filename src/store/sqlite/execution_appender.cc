@@ -46,8 +46,6 @@ core::Status ExecutionAppender::Load() {
   }
   next_id_ = next->value_or(1);
   day_ = static_cast<int32_t>(day->value_or(0));
-  txn_first_id_ = next_id_;
-  txn_first_day_ = day_;
   const std::pair<Statement*, const char*> statements[] = {
       {&insert_block_,
        "INSERT INTO execution_blocks (organization_id, agent_id, min_ts, max_ts, first_id, "
@@ -60,7 +58,11 @@ core::Status ExecutionAppender::Load() {
     if (!prepared.ok()) return prepared.status();
     *stmt = std::move(prepared.value());
   }
-  return RebuildTail(sealed->value_or(0));
+  if (core::Status s = RebuildTail(sealed->value_or(0)); !s.ok()) return s;
+  txn_first_id_ = next_id_;
+  txn_first_day_ = day_;
+  txn_first_max_ts_ = partition_max_ts_;
+  return core::Status::Ok();
 }
 
 core::Status ExecutionAppender::RebuildTail(int64_t last_sealed) {
@@ -80,6 +82,9 @@ core::Status ExecutionAppender::RebuildTail(int64_t last_sealed) {
     if (!rows.ok()) return rows.status();
     rows->Bind(1, last_sealed);
     while (rows->Step()) {
+      // Between seals only the rows record the sequence and the partition's newest timestamp.
+      next_id_ = std::max(next_id_, rows->Int(0) + 1);
+      if (day == day_) partition_max_ts_ = std::max(partition_max_ts_, rows->Int(3));
       uint8_t flags = rows->Bool(4) ? kStartedOnly : 0;
       if (rows->TextView(5) == core::kSuccessStatus) flags |= kSucceeded;
       const auto& [org, agent] = keys.emplace_back(rows->Text(1), rows->Text(2));
@@ -99,6 +104,8 @@ core::Status ExecutionAppender::EnsurePartition(core::Timestamp now) {
   const int32_t today = DayOf(now);
   if (insert_.valid() && today <= day_) return core::Status::Ok();
   if (today > day_) {
+    // The partition being left will not grow: record its newest timestamp for retention.
+    if (core::Status s = SavePartitionMaxTs(); !s.ok()) return s;
     // A clock that moved back keeps writing to the newest partition: ids stay in day order.
     if (core::Status s = db_.Exec(CreateExecutionTableSql(today)); !s.ok()) return s;
     auto add = db_.Prepare("INSERT INTO execution_partitions (day, first_id, max_ts) VALUES (" +
@@ -108,6 +115,7 @@ core::Status ExecutionAppender::EnsurePartition(core::Timestamp now) {
     if (!add.ok()) return add.status();
     if (core::Status s = add->Run("add partition " + ExecutionTableName(today)); !s.ok()) return s;
     day_ = today;
+    partition_max_ts_ = INT64_MIN;
   }
   for (size_t rows : {size_t{1}, kRowsPerInsert}) {
     auto insert = db_.Prepare(InsertSql(day_, rows));
@@ -137,7 +145,7 @@ core::Status ExecutionAppender::Append(const std::vector<ExecutionWrite>& rows, 
       const ExecutionWrite& row = rows[i];
       const int64_t id = next_id_++;
       const int64_t ts = core::ToMicros(row.event.timestamp);
-      max_ts_ = std::max(max_ts_, ts);
+      partition_max_ts_ = std::max(partition_max_ts_, ts);
       ids.push_back(id);
       const AgentKeyView key{row.event.organization_id, row.event.agent_id};
       rows_.push_back({HashAgentKey(key), key, {id, ts, FlagsOf(row)}});
@@ -203,11 +211,19 @@ core::Status ExecutionAppender::Seal() {
   return mark_sealed_.Run("record the seal in meta");
 }
 
+// Only a seal persists the sequence and the partition's newest timestamp: an ordinary commit then
+// writes nothing but the day table's last pages (each a 32 KB WAL frame), and Load() recovers
+// both from the unsealed rows.
 core::Status ExecutionAppender::Finish() {
-  if (next_id_ == txn_first_id_) return core::Status::Ok();
+  if (!sealed_) return core::Status::Ok();
   save_next_id_.Bind(1, next_id_);
   if (core::Status s = save_next_id_.Run("record the next execution id"); !s.ok()) return s;
-  save_max_ts_.Bind(1, max_ts_);
+  return SavePartitionMaxTs();
+}
+
+core::Status ExecutionAppender::SavePartitionMaxTs() {
+  if (day_ == 0 || partition_max_ts_ == INT64_MIN) return core::Status::Ok();
+  save_max_ts_.Bind(1, partition_max_ts_);
   save_max_ts_.Bind(2, static_cast<int64_t>(day_));
   return save_max_ts_.Run("update execution_partitions");
 }
@@ -221,16 +237,16 @@ void ExecutionAppender::Committed() {
   rows_.clear();
   staged_ = nullptr;
   sealed_ = false;
-  max_ts_ = INT64_MIN;
   txn_first_id_ = next_id_;
   txn_first_day_ = day_;
+  txn_first_max_ts_ = partition_max_ts_;
 }
 
 void ExecutionAppender::RolledBack() {
   rows_.clear();
   staged_ = nullptr;
   sealed_ = false;
-  max_ts_ = INT64_MIN;
+  partition_max_ts_ = txn_first_max_ts_;
   next_id_ = txn_first_id_;
   if (day_ != txn_first_day_) {
     day_ = txn_first_day_;

@@ -32,7 +32,8 @@ class ExecutionAppender {
                       std::vector<int64_t>& ids);
   // Writes one block per agent holding the tail and this transaction's rows.
   core::Status Seal();
-  // Persists the id sequence. Call last, once per transaction.
+  // After a seal, persists the id sequence and the partition's newest timestamp. Call last, once
+  // per transaction.
   core::Status Finish();
 
   // ---- After the transaction ----
@@ -46,6 +47,7 @@ class ExecutionAppender {
  private:
   core::Status EnsurePartition(core::Timestamp now);
   core::Status RebuildTail(int64_t last_sealed);
+  core::Status SavePartitionMaxTs();
   core::Status WriteBlock(AgentKeyView key, const std::vector<IdEntry>& entries);
   // This transaction's rows as a chunk (built once).
   const std::shared_ptr<const TailChunk>& Staged();
@@ -61,13 +63,14 @@ class ExecutionAppender {
   Statement mark_sealed_;
   Statement save_next_id_;
   Statement save_max_ts_;
-  int64_t max_ts_ = INT64_MIN;  // of this transaction's rows
+  int64_t partition_max_ts_ = INT64_MIN;  // newest row timestamp in day_, not yet persisted
 
   // This transaction's state, undone by RolledBack().
   std::vector<TailChunk::Row> rows_;  // keys point into the group's ExecutionWrites
   std::shared_ptr<const TailChunk> staged_;
   int64_t txn_first_id_ = 1;
   int32_t txn_first_day_ = 0;
+  int64_t txn_first_max_ts_ = INT64_MIN;
   bool sealed_ = false;
 };
 

@@ -191,6 +191,10 @@ core::Status SqliteStore::RevokeApiKey(std::string_view organization_id, std::st
   });
 }
 
+void SqliteStore::SetCompletionExecutor(CompletionExecutor executor) {
+  writer_->SetCompletionExecutor(std::move(executor));
+}
+
 void SqliteStore::Flush() { (void)RunJob(nullptr, /*seal=*/true); }
 
 core::Status SqliteStore::RunRetention(core::Timestamp cutoff) {

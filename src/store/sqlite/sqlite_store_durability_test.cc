@@ -109,6 +109,37 @@ TEST_F(DurabilityTest, RetentionDropsOldDaysAndKeepsNewer) {
   EXPECT_EQ(store->ExecutionsAfter(0, 100)->size(), 20u);
 }
 
+// Between seals the sequence and a partition's newest timestamp live only in the rows; a reopen
+// must recover both, and a day roll-over must record the old day's for retention.
+TEST_F(DurabilityTest, UnsealedRowsKeepIdsAndRetentionCorrectAcrossReopenAndDayRollOver) {
+  const std::string path = Options().path;
+  std::vector<int64_t> ids;
+  {
+    auto store = Open();
+    clock_.Set(At(12 * kHourUs));
+    ids = Append(*store, {MakeExecution("o", "a", At(11 * kHourUs)),
+                          MakeExecution("o", "a", At(12 * kHourUs))});
+  }
+  ASSERT_EQ(QueryInt(path, "SELECT value FROM meta WHERE key = 'last_sealed_execution_id'"), 0);
+  {
+    auto store = Open();
+    clock_.Set(At(kDayUs + kHourUs));
+    auto next = Append(*store, {MakeExecution("o", "a", clock_.Now())});
+    ASSERT_EQ(next.size(), 1u);
+    EXPECT_EQ(next[0], ids[1] + 1);
+    EXPECT_EQ(QueryInt(path,
+                       "SELECT max_ts FROM execution_partitions WHERE day = (SELECT "
+                       "MIN(day) FROM execution_partitions)"),
+              core::ToMicros(At(12 * kHourUs)));
+    // Day 0's newest row is 12:00: a cutoff before it keeps the day, one after drops it.
+    ASSERT_TRUE(store->RunRetention(At(11 * kHourUs + 30 * 60'000'000LL)).ok());
+    EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM execution_partitions"), 2);
+    ASSERT_TRUE(store->RunRetention(At(13 * kHourUs)).ok());
+    EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM execution_partitions"), 1);
+    EXPECT_EQ(Query(*store, Q("o", "a")).size(), 1u);
+  }
+}
+
 TEST_F(DurabilityTest, FullQueueIsResourceExhaustedOnTheCallersThread) {
   SqliteOptions o = Options();
   o.write_queue_capacity = 100;

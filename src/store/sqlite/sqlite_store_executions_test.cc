@@ -1,6 +1,8 @@
 // The execution log: ids, every field, and queries across sealed blocks, the unsealed tail and
 // day tables.
 #include <algorithm>
+#include <functional>
+#include <mutex>
 
 #include "store/sqlite/sqlite_test_util.h"
 
@@ -13,6 +15,53 @@ std::vector<std::string> ExecutionIds(const std::vector<StoredExecution>& rows) 
   std::vector<std::string> ids;
   for (const auto& r : rows) ids.push_back(r.event.execution_id);
   return ids;
+}
+
+// Acknowledgements of executions and heartbeats go to the executor, whole groups in commit
+// order; jobs (Flush) never wait for it; a refusing executor means they run on the writer.
+TEST_F(ExecutionsTest, CompletionExecutorRunsAcknowledgementsInCommitOrder) {
+  auto store = Open();
+  std::mutex mu;
+  std::vector<std::function<void()>> tasks;
+  bool refuse = false;
+  store->SetCompletionExecutor([&](std::function<void()> task) {
+    std::lock_guard<std::mutex> lock(mu);
+    if (refuse) return false;
+    tasks.push_back(std::move(task));
+    return true;
+  });
+  std::vector<int64_t> acked;  // first id of each batch, in acknowledgement order
+  int heartbeats_acked = 0;
+  for (int i = 0; i < 20; ++i) {
+    store->AppendExecutions({MakeExecution("o", "a", At(i))},
+                            [&](core::Status s, std::vector<int64_t> ids) {
+                              ASSERT_TRUE(s.ok()) << s.ToString();
+                              acked.push_back(ids.at(0));
+                            });
+    if (i % 5 == 0) {
+      store->AppendHeartbeats({{0, "o", "a", At(i), At(i), ""}}, [&](core::Status s) {
+        EXPECT_TRUE(s.ok());
+        ++heartbeats_acked;
+      });
+    }
+  }
+  store->Flush();  // returns although no acknowledgement has run yet
+  EXPECT_TRUE(acked.empty());
+  EXPECT_EQ(heartbeats_acked, 0);
+  std::vector<std::function<void()>> taken;
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    taken.swap(tasks);
+    refuse = true;
+  }
+  EXPECT_FALSE(taken.empty());
+  EXPECT_LE(taken.size(), store->Stats().commits);  // one task per group commit, not per batch
+  for (auto& task : taken) task();
+  ASSERT_EQ(acked.size(), 20u);
+  EXPECT_TRUE(std::is_sorted(acked.begin(), acked.end()));
+  EXPECT_EQ(heartbeats_acked, 4);
+  // Refused: the writer acknowledges by itself.
+  EXPECT_EQ(Append(*store, {MakeExecution("o", "a", At(30))}).at(0), acked.back() + 1);
 }
 
 TEST_F(ExecutionsTest, RoundTripsEveryField) {

@@ -76,6 +76,7 @@ class SqliteStore final : public Store {
                                                             std::string_view alert_id,
                                                             int limit) override;
 
+  void SetCompletionExecutor(CompletionExecutor executor) override;
   void Flush() override;
   core::Status RunRetention(core::Timestamp cutoff) override;
   StoreStats Stats() const override;

@@ -68,8 +68,9 @@ void Writer::Run() {
                                                 : std::chrono::milliseconds(1000);
     WriteGroup group = queue_.Take(std::chrono::steady_clock::now() + wait);
     const bool seal = SealDue(group, clock_.Now());
+    const bool last = group.closed;
     if (!group.empty() || seal) Commit(group, seal);
-    if (group.closed) return;
+    if (last) return;
   }
 }
 
@@ -144,6 +145,11 @@ core::Status Writer::WriteAll(WriteGroup& group, core::Timestamp now, Outcome& o
   return core::Status::Ok();
 }
 
+void Writer::SetCompletionExecutor(CompletionExecutor executor) {
+  std::lock_guard<std::mutex> lock(executor_mu_);
+  executor_ = std::move(executor);
+}
+
 void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out) {
   if (status.ok()) {
     uint64_t rows = 0;
@@ -151,17 +157,45 @@ void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out
     counters_.executions_written.fetch_add(rows, std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
-  for (size_t i = 0; i < group.executions.size(); ++i) {
-    auto& done = group.executions[i].done;
-    if (!done) continue;
-    done(status, status.ok() ? std::move(out.ids[i]) : std::vector<int64_t>());
-  }
-  for (HeartbeatBatch& batch : group.heartbeats) {
-    if (batch.done) batch.done(status);
-  }
   for (size_t i = 0; i < group.jobs.size(); ++i) {
     if (!group.jobs[i].done) continue;
     group.jobs[i].done(status.ok() ? out.jobs[i] : status);
+  }
+  if (group.executions.empty() && group.heartbeats.empty()) return;
+  CompletionExecutor executor;
+  {
+    std::lock_guard<std::mutex> lock(executor_mu_);
+    executor = executor_;
+  }
+  if (executor) {
+    struct Acks {
+      std::vector<ExecutionBatch> executions;
+      std::vector<HeartbeatBatch> heartbeats;
+      core::Status status;
+      std::vector<std::vector<int64_t>> ids;
+    };
+    auto acks = std::make_shared<Acks>(
+        Acks{std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
+    const bool taken = executor(
+        [acks] { Acknowledge(acks->executions, acks->heartbeats, acks->status, acks->ids); });
+    if (taken) return;
+    group.executions = std::move(acks->executions);
+    group.heartbeats = std::move(acks->heartbeats);
+    out.ids = std::move(acks->ids);
+  }
+  Acknowledge(group.executions, group.heartbeats, status, out.ids);
+}
+
+void Writer::Acknowledge(std::vector<ExecutionBatch>& executions,
+                         std::vector<HeartbeatBatch>& heartbeats, const core::Status& status,
+                         std::vector<std::vector<int64_t>>& ids) {
+  for (size_t i = 0; i < executions.size(); ++i) {
+    auto& done = executions[i].done;
+    if (!done) continue;
+    done(status, status.ok() ? std::move(ids[i]) : std::vector<int64_t>());
+  }
+  for (HeartbeatBatch& batch : heartbeats) {
+    if (batch.done) batch.done(status);
   }
 }
 

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "core/clock.h"
@@ -47,6 +48,8 @@ class Writer {
   void Stop();
 
   const WriterCounters& counters() const { return counters_; }
+  // See Store::SetCompletionExecutor. Thread-safe.
+  void SetCompletionExecutor(CompletionExecutor executor);
 
  private:
   struct Outcome;
@@ -57,6 +60,10 @@ class Writer {
   core::Status WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out);
   core::Status RunStatement(Statement& s, const char* what);
   void Deliver(WriteGroup& group, const core::Status& status, Outcome& out);
+  // Runs the acknowledgement callbacks of executions and heartbeats.
+  static void Acknowledge(std::vector<ExecutionBatch>& executions,
+                          std::vector<HeartbeatBatch>& heartbeats, const core::Status& status,
+                          std::vector<std::vector<int64_t>>& ids);
   void MaybeCheckpoint();
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
 
@@ -73,6 +80,8 @@ class Writer {
   core::Timestamp last_seal_;
   int wal_pages_ = 0;
   WriterCounters counters_;
+  std::mutex executor_mu_;
+  CompletionExecutor executor_;  // guarded by executor_mu_
   std::thread thread_;
 };
 
