@@ -1,6 +1,5 @@
 #include "server/http/http_server.h"
 
-#include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 #include <cstdio>
 #include <exception>
@@ -85,13 +84,10 @@ std::unique_ptr<ProbeClient> HttpServer::NewProbeClient() {
 
 std::function<bool(std::function<void()>)> HttpServer::NewSerialExecutor() {
   if (state_ == nullptr) return nullptr;
-  auto strand = net::make_strand(state_->io_context);
-  return [state = state_, strand](std::function<void()> task) {
-    std::lock_guard<std::mutex> lock(state->post_mu);
-    if (state->stopped) return false;
-    net::post(strand, std::move(task));
-    return true;
-  };
+  return
+      [state = state_, strand = net::make_strand(state_->io_context)](std::function<void()> task) {
+        return state->PostUnlessStopped(strand, std::move(task));
+      };
 }
 
 }  // namespace vitals::server

@@ -22,10 +22,13 @@ struct ServerState {
 
   // Posts from application threads (late responses, sends) go through here: once the server
   // stopped, nothing would run a posted handler and what it holds would never be released.
+  // False (the handler dropped) once stopped.
   template <typename Handler>
-  void PostUnlessStopped(const Executor& executor, Handler&& handler) {
+  bool PostUnlessStopped(const Executor& executor, Handler&& handler) {
     std::lock_guard<std::mutex> lock(post_mu);
-    if (!stopped) net::post(executor, std::forward<Handler>(handler));
+    if (stopped) return false;
+    net::post(executor, std::forward<Handler>(handler));
+    return true;
   }
 
   const HttpServerOptions options;  // threads already resolved

@@ -21,6 +21,16 @@ struct Writer::Outcome {
   uint64_t heartbeats = 0;
 };
 
+// One group's callbacks of executions and heartbeats, run by the completion executor or, without
+// one, by the writer.
+struct Writer::Acknowledgements {
+  std::vector<ExecutionBatch> executions;
+  std::vector<HeartbeatBatch> heartbeats;
+  core::Status status;
+  std::vector<std::vector<int64_t>> ids;  // per execution batch
+  void Run();
+};
+
 Writer::Writer(std::unique_ptr<Connection> db, WriteQueue& queue, ExecutionTail& tail,
                const core::Clock& clock, WriterOptions options)
     : db_(std::move(db)),
@@ -68,9 +78,8 @@ void Writer::Run() {
                                                 : std::chrono::milliseconds(1000);
     WriteGroup group = queue_.Take(std::chrono::steady_clock::now() + wait);
     const bool seal = SealDue(group, clock_.Now());
-    const bool last = group.closed;
     if (!group.empty() || seal) Commit(group, seal);
-    if (last) return;
+    if (group.closed) return;
   }
 }
 
@@ -167,28 +176,13 @@ void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out
     std::lock_guard<std::mutex> lock(executor_mu_);
     executor = executor_;
   }
-  if (executor) {
-    struct Acks {
-      std::vector<ExecutionBatch> executions;
-      std::vector<HeartbeatBatch> heartbeats;
-      core::Status status;
-      std::vector<std::vector<int64_t>> ids;
-    };
-    auto acks = std::make_shared<Acks>(
-        Acks{std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
-    const bool taken = executor(
-        [acks] { Acknowledge(acks->executions, acks->heartbeats, acks->status, acks->ids); });
-    if (taken) return;
-    group.executions = std::move(acks->executions);
-    group.heartbeats = std::move(acks->heartbeats);
-    out.ids = std::move(acks->ids);
-  }
-  Acknowledge(group.executions, group.heartbeats, status, out.ids);
+  auto acks = std::make_shared<Acknowledgements>(Acknowledgements{
+      std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
+  std::function<void()> task = [acks] { acks->Run(); };
+  if (!executor || !executor(task)) task();
 }
 
-void Writer::Acknowledge(std::vector<ExecutionBatch>& executions,
-                         std::vector<HeartbeatBatch>& heartbeats, const core::Status& status,
-                         std::vector<std::vector<int64_t>>& ids) {
+void Writer::Acknowledgements::Run() {
   for (size_t i = 0; i < executions.size(); ++i) {
     auto& done = executions[i].done;
     if (!done) continue;

@@ -53,6 +53,7 @@ class Writer {
 
  private:
   struct Outcome;
+  struct Acknowledgements;
 
   void Run();
   bool SealDue(const WriteGroup& group, core::Timestamp now);
@@ -60,10 +61,6 @@ class Writer {
   core::Status WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out);
   core::Status RunStatement(Statement& s, const char* what);
   void Deliver(WriteGroup& group, const core::Status& status, Outcome& out);
-  // Runs the acknowledgement callbacks of executions and heartbeats.
-  static void Acknowledge(std::vector<ExecutionBatch>& executions,
-                          std::vector<HeartbeatBatch>& heartbeats, const core::Status& status,
-                          std::vector<std::vector<int64_t>>& ids);
   void MaybeCheckpoint();
   static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
 
