@@ -11,8 +11,10 @@
 namespace vitals::store {
 namespace {
 
-// Statements that insert many rows at once spend less per row (one VDBE run, one cursor).
-constexpr size_t kRowsPerInsert = 32;
+// Statements that insert many rows at once spend less per row (one VDBE run, one cursor): a
+// group is inserted in chunks of 2^k rows, at most 2^kMaxLog2Rows, so a group of single-event
+// requests costs a handful of statements, not one per request.
+constexpr size_t kMaxLog2Rows = 5;
 
 std::string InsertSql(int32_t day, size_t rows) {
   std::string sql =
@@ -102,47 +104,54 @@ core::Status ExecutionAppender::RebuildTail(int64_t last_sealed) {
 
 core::Status ExecutionAppender::EnsurePartition(core::Timestamp now) {
   const int32_t today = DayOf(now);
-  if (insert_.valid() && today <= day_) return core::Status::Ok();
-  if (today > day_) {
-    // The partition being left will not grow: record its newest timestamp for retention.
-    if (core::Status s = SavePartitionMaxTs(); !s.ok()) return s;
-    // A clock that moved back keeps writing to the newest partition: ids stay in day order.
-    if (core::Status s = db_.Exec(CreateExecutionTableSql(today)); !s.ok()) return s;
-    auto add = db_.Prepare("INSERT INTO execution_partitions (day, first_id, max_ts) VALUES (" +
-                               std::to_string(today) + ", " + std::to_string(next_id_) +
-                               ", -9223372036854775808)",
-                           false);
-    if (!add.ok()) return add.status();
-    if (core::Status s = add->Run("add partition " + ExecutionTableName(today)); !s.ok()) return s;
-    day_ = today;
-    partition_max_ts_ = INT64_MIN;
-  }
-  for (size_t rows : {size_t{1}, kRowsPerInsert}) {
-    auto insert = db_.Prepare(InsertSql(day_, rows));
-    if (!insert.ok()) return insert.status();
-    (rows == 1 ? insert_ : insert_many_) = std::move(insert.value());
-  }
+  if (day_ != 0 && today <= day_) return core::Status::Ok();
+  // The partition being left will not grow: record its newest timestamp for retention.
+  if (core::Status s = SavePartitionMaxTs(); !s.ok()) return s;
+  // A clock that moved back keeps writing to the newest partition: ids stay in day order.
+  if (core::Status s = db_.Exec(CreateExecutionTableSql(today)); !s.ok()) return s;
+  auto add = db_.Prepare("INSERT INTO execution_partitions (day, first_id, max_ts) VALUES (" +
+                             std::to_string(today) + ", " + std::to_string(next_id_) +
+                             ", -9223372036854775808)",
+                         false);
+  if (!add.ok()) return add.status();
+  if (core::Status s = add->Run("add partition " + ExecutionTableName(today)); !s.ok()) return s;
+  day_ = today;
+  partition_max_ts_ = INT64_MIN;
+  inserts_.clear();
   return core::Status::Ok();
 }
 
-core::Status ExecutionAppender::Append(const std::vector<ExecutionWrite>& rows, core::Timestamp now,
-                                       std::vector<int64_t>& ids) {
+core::Result<Statement*> ExecutionAppender::InsertOf(size_t log2_rows) {
+  if (inserts_.size() <= log2_rows) inserts_.resize(log2_rows + 1);
+  Statement& insert = inserts_[log2_rows];
+  if (!insert.valid()) {
+    auto prepared = db_.Prepare(InsertSql(day_, size_t{1} << log2_rows));
+    if (!prepared.ok()) return prepared.status();
+    insert = std::move(prepared.value());
+  }
+  return &insert;
+}
+
+core::Status ExecutionAppender::Append(const std::vector<const ExecutionWrite*>& rows,
+                                       core::Timestamp now, std::vector<int64_t>& ids) {
   if (core::Status s = EnsurePartition(now); !s.ok()) return s;
-  ids.reserve(rows.size());
+  ids.reserve(ids.size() + rows.size());
   for (size_t i = 0; i < rows.size();) {
-    const bool many = rows.size() - i >= kRowsPerInsert;
-    const size_t n = many ? kRowsPerInsert : 1;
-    Statement& insert = many ? insert_many_ : insert_;
+    size_t log2 = kMaxLog2Rows;
+    while ((size_t{1} << log2) > rows.size() - i) --log2;
+    const size_t n = size_t{1} << log2;
+    auto insert = InsertOf(log2);
+    if (!insert.ok()) return insert.status();
     for (size_t k = 0; k < n; ++k) {
-      BindExecution(insert, static_cast<int>(k) * kExecutionColumnCount + 1, next_id_ + k,
-                    rows[i + k]);
+      BindExecution(**insert, static_cast<int>(k) * kExecutionColumnCount + 1, next_id_ + k,
+                    *rows[i + k]);
     }
     // All parameters are bound for every execution: no need to clear them.
-    if (core::Status s = insert.Run("insert executions", /*clear_bindings=*/false); !s.ok()) {
+    if (core::Status s = (*insert)->Run("insert executions", /*clear_bindings=*/false); !s.ok()) {
       return core::Status::IoError(ExecutionTableName(day_) + ": " + s.message());
     }
     for (size_t k = 0; k < n; ++k, ++i) {
-      const ExecutionWrite& row = rows[i];
+      const ExecutionWrite& row = *rows[i];
       const int64_t id = next_id_++;
       const int64_t ts = core::ToMicros(row.event.timestamp);
       partition_max_ts_ = std::max(partition_max_ts_, ts);
@@ -250,8 +259,7 @@ void ExecutionAppender::RolledBack() {
   next_id_ = txn_first_id_;
   if (day_ != txn_first_day_) {
     day_ = txn_first_day_;
-    insert_ = Statement();
-    insert_many_ = Statement();
+    inserts_.clear();
   }
 }
 

@@ -26,9 +26,10 @@ class ExecutionAppender {
   core::Status Load();
 
   // ---- Inside the writer's transaction ----
-  // Appends `rows` to the day table of `now`'s day (created on the first commit of a day) and
-  // fills `ids`.
-  core::Status Append(const std::vector<ExecutionWrite>& rows, core::Timestamp now,
+  // Appends `rows` (a whole group's, across its batches) to the day table of `now`'s day
+  // (created on the first commit of a day) and appends their ids to `ids`, in order.
+  // REQUIRES: the rows outlive the transaction.
+  core::Status Append(const std::vector<const ExecutionWrite*>& rows, core::Timestamp now,
                       std::vector<int64_t>& ids);
   // Writes one block per agent holding the tail and this transaction's rows.
   core::Status Seal();
@@ -46,6 +47,7 @@ class ExecutionAppender {
 
  private:
   core::Status EnsurePartition(core::Timestamp now);
+  core::Result<Statement*> InsertOf(size_t log2_rows);
   core::Status RebuildTail(int64_t last_sealed);
   core::Status SavePartitionMaxTs();
   core::Status WriteBlock(AgentKeyView key, const std::vector<IdEntry>& entries);
@@ -56,9 +58,9 @@ class ExecutionAppender {
   ExecutionTail& tail_;
 
   int64_t next_id_ = 1;
-  int32_t day_ = 0;        // current partition; 0: none yet
-  Statement insert_;       // one row into the current partition
-  Statement insert_many_;  // kRowsPerInsert rows into the current partition
+  int32_t day_ = 0;  // current partition; 0: none yet
+  // inserts_[k] inserts 2^k rows into the current partition (prepared when first needed).
+  std::vector<Statement> inserts_;
   Statement insert_block_;
   Statement mark_sealed_;
   Statement save_next_id_;

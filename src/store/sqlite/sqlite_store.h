@@ -18,6 +18,10 @@ struct SqliteOptions {
   int read_connections = 4;
   size_t write_queue_capacity = 1'000'000;  // acknowledged rows waiting for a commit
   int cache_mb = 64;
+  // A background checkpoint starts once the WAL holds this much; past kWalHardBoundFactor times it
+  // the writer finishes the checkpoint itself, so the WAL restarts. The WAL file keeps the size it
+  // reached (overwritten in place, trimmed only beyond that bound).
+  int64_t wal_checkpoint_bytes = 64 << 20;
   const core::Clock* clock = nullptr;  // defaults to the system clock
 };
 

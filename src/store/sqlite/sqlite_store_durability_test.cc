@@ -10,6 +10,7 @@
 
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_test_util.h"
+#include "store/sqlite/writer.h"
 
 namespace vitals::store::testing {
 namespace {
@@ -177,6 +178,33 @@ TEST_F(DurabilityTest, StatsCountWritesAndCommits) {
   EXPECT_GT(s.last_commit_ms, 0);
   EXPECT_EQ(s.queue_depth, 0u);
   EXPECT_EQ(s.queue_capacity, Options().write_queue_capacity);
+}
+
+// Small commits are cheap only while the WAL is overwritten in place: a WAL trimmed back at each
+// restart makes every commit grow the file again (and its fdatasync write the new size).
+TEST_F(DurabilityTest, WalRestartsInPlaceWithoutShrinkingBelowItsBound) {
+  SqliteOptions o = Options();
+  o.wal_checkpoint_bytes = 256 << 10;
+  const int64_t hard_bound = kWalHardBoundFactor * o.wal_checkpoint_bytes;
+  auto store = Open(o);
+  ASSERT_NE(store, nullptr);
+  const std::string wal = o.path + "-wal";
+  int64_t largest = 0;
+  int64_t appended = 0;  // bytes of rows, a lower bound of what the WAL received
+  for (int commit = 0; appended < 10 * (kWalHardBoundFactor + 1) * o.wal_checkpoint_bytes;
+       ++commit) {
+    std::vector<ExecutionWrite> rows;
+    for (int i = 0; i < 40; ++i) rows.push_back(MakeExecution("o", "a", At(commit * 40 + i)));
+    Append(*store, std::move(rows));
+    appended += 40 * 200;
+    const auto size = static_cast<int64_t>(std::filesystem::file_size(wal));
+    if (largest >= hard_bound) {
+      ASSERT_GE(size, hard_bound) << "WAL trimmed after commit " << commit;
+    }
+    largest = std::max(largest, size);
+  }
+  EXPECT_GE(largest, hard_bound);
+  EXPECT_LT(largest, appended / 2) << "the WAL never restarted";
 }
 
 TEST_F(DurabilityTest, BadOptionsAndUnopenableFilesFail) {

@@ -2,6 +2,8 @@
 // day tables.
 #include <algorithm>
 #include <functional>
+#include <future>
+#include <map>
 #include <mutex>
 
 #include "store/sqlite/sqlite_test_util.h"
@@ -62,6 +64,60 @@ TEST_F(ExecutionsTest, CompletionExecutorRunsAcknowledgementsInCommitOrder) {
   EXPECT_EQ(heartbeats_acked, 4);
   // Refused: the writer acknowledges by itself.
   EXPECT_EQ(Append(*store, {MakeExecution("o", "a", At(30))}).at(0), acked.back() + 1);
+}
+
+// Batches that meet in one group commit share multi-row statements, yet each keeps its own ids,
+// consecutive in queue order, and every row lands under its id.
+TEST_F(ExecutionsTest, BatchesOfOneGroupCommitKeepTheirOwnIdsAndRows) {
+  auto store = Open();
+  std::promise<void> entered;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  bool first = true;
+  store->SetCompletionExecutor([&](std::function<void()> task) {
+    if (std::exchange(first, false)) {  // holds the writer while the next batches queue up
+      entered.set_value();
+      released.wait();
+    }
+    task();
+    return true;
+  });
+  store->AppendExecutions({MakeExecution("o", "hold", At(0))}, nullptr);
+  entered.get_future().wait();
+  const uint64_t commits_before = store->Stats().commits;
+  const std::vector<int> sizes = {1, 3, 40, 2, 64, 1, 7};
+  std::vector<std::vector<int64_t>> ids(sizes.size());
+  int64_t ts = 1;
+  for (size_t b = 0; b < sizes.size(); ++b) {
+    std::vector<ExecutionWrite> rows;
+    for (int i = 0; i < sizes[b]; ++i) rows.push_back(MakeExecution("o", "a", At(ts++)));
+    store->AppendExecutions(std::move(rows), [&ids, b](core::Status s, std::vector<int64_t> got) {
+      ASSERT_TRUE(s.ok()) << s.ToString();
+      ids[b] = std::move(got);
+    });
+  }
+  release.set_value();
+  EXPECT_EQ(Append(*store, {MakeExecution("o", "after", At(500))}).size(), 1u);
+  EXPECT_LE(store->Stats().commits - commits_before, 2u);  // the batches met in one group
+  std::map<int64_t, std::string> expected;                 // id -> execution_id
+  ts = 1;
+  int64_t next = 0;
+  for (size_t b = 0; b < sizes.size(); ++b) {
+    ASSERT_EQ(ids[b].size(), static_cast<size_t>(sizes[b])) << "batch " << b;
+    for (int64_t id : ids[b]) {
+      if (next != 0) EXPECT_EQ(id, next) << "batch " << b;
+      next = id + 1;
+      expected[id] = "a@" + std::to_string(core::ToMicros(At(ts++)));
+    }
+  }
+  for (bool sealed : {false, true}) {
+    if (sealed) store->Flush();
+    std::map<int64_t, std::string> stored;
+    for (const StoredExecution& row : Query(*store, Q("o", "a").Limit(1000))) {
+      stored[row.id] = row.event.execution_id;
+    }
+    EXPECT_EQ(stored, expected) << (sealed ? "sealed" : "in the tail");
+  }
 }
 
 TEST_F(ExecutionsTest, RoundTripsEveryField) {

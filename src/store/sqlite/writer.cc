@@ -127,12 +127,7 @@ void Writer::Commit(WriteGroup& group, bool seal) {
 }
 
 core::Status Writer::WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out) {
-  out.ids.resize(group.executions.size());
-  for (size_t i = 0; i < group.executions.size(); ++i) {
-    if (core::Status s = appender_.Append(group.executions[i].rows, now, out.ids[i]); !s.ok()) {
-      return s;
-    }
-  }
+  if (core::Status s = AppendExecutions(group, now, out); !s.ok()) return s;
   for (const HeartbeatBatch& batch : group.heartbeats) {
     if (core::Status s = context_.WriteHeartbeats(batch.rows); !s.ok()) return s;
     out.heartbeats += batch.rows.size();
@@ -150,6 +145,26 @@ core::Status Writer::WriteAll(WriteGroup& group, core::Timestamp now, Outcome& o
   for (WriteJob& job : group.jobs) {
     out.jobs.push_back(job.run ? job.run(context_) : core::Status::Ok());
     if (!context_.in_transaction()) return out.jobs.back();
+  }
+  return core::Status::Ok();
+}
+
+// One append for the whole group: its requests' rows share multi-row statements.
+core::Status Writer::AppendExecutions(WriteGroup& group, core::Timestamp now, Outcome& out) {
+  if (group.executions.empty()) return core::Status::Ok();
+  std::vector<const ExecutionWrite*> rows;
+  rows.reserve(group.acknowledged_rows);
+  for (const ExecutionBatch& batch : group.executions) {
+    for (const ExecutionWrite& row : batch.rows) rows.push_back(&row);
+  }
+  std::vector<int64_t> ids;
+  if (core::Status s = appender_.Append(rows, now, ids); !s.ok()) return s;
+  out.ids.resize(group.executions.size());
+  auto next = ids.begin();
+  for (size_t i = 0; i < group.executions.size(); ++i) {
+    const auto end = next + static_cast<std::ptrdiff_t>(group.executions[i].rows.size());
+    out.ids[i].assign(next, end);
+    next = end;
   }
   return core::Status::Ok();
 }
@@ -197,7 +212,7 @@ void Writer::Acknowledgements::Run() {
 // with a writer that keeps appending) the writer copies the rest itself so the WAL can restart.
 void Writer::MaybeCheckpoint() {
   if (wal_pages_ < options_.checkpoint_pages) return;
-  if (wal_pages_ < 4 * options_.checkpoint_pages) {
+  if (wal_pages_ < kWalHardBoundFactor * options_.checkpoint_pages) {
     checkpointer_.Request();
     return;
   }

@@ -25,6 +25,10 @@ struct WriterOptions {
   int checkpoint_pages = 2048;                           // WAL pages that trigger a checkpoint
 };
 
+// Past this many times WriterOptions::checkpoint_pages the writer checkpoints itself, so the WAL
+// restarts; it is the largest the WAL grows (give or take one commit).
+constexpr int kWalHardBoundFactor = 4;
+
 // Counters behind StoreStats.
 struct WriterCounters {
   std::atomic<uint64_t> executions_written{0};
@@ -59,6 +63,7 @@ class Writer {
   bool SealDue(const WriteGroup& group, core::Timestamp now);
   void Commit(WriteGroup& group, bool seal);
   core::Status WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out);
+  core::Status AppendExecutions(WriteGroup& group, core::Timestamp now, Outcome& out);
   core::Status RunStatement(Statement& s, const char* what);
   void Deliver(WriteGroup& group, const core::Status& status, Outcome& out);
   void MaybeCheckpoint();
