@@ -8,6 +8,9 @@ namespace vitals::store {
 
 core::Status Checkpointer::Start(const std::string& path) {
   if (core::Status s = db_.Open(path, SQLITE_OPEN_READWRITE); !s.ok()) return s;
+  // A connection learns that the database is in WAL mode, and opens the WAL, with its first read
+  // transaction; until then a checkpoint through it is a no-op that reports success.
+  if (core::Status s = db_.Exec("SELECT COUNT(*) FROM sqlite_schema"); !s.ok()) return s;
   thread_ = std::thread([this] { Run(); });
   return core::Status::Ok();
 }

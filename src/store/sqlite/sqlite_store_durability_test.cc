@@ -207,6 +207,34 @@ TEST_F(DurabilityTest, WalRestartsInPlaceWithoutShrinkingBelowItsBound) {
   EXPECT_LT(largest, appended / 2) << "the WAL never restarted";
 }
 
+// Past the checkpoint bound the checkpointer copies frames into the database file on its own
+// thread, long before the writer's hard bound makes the writer do it.
+TEST_F(DurabilityTest, CheckpointerCopiesFramesBeforeTheHardBound) {
+  SqliteOptions o = Options();
+  o.wal_checkpoint_bytes = 1 << 20;
+  auto store = Open(o);
+  ASSERT_NE(store, nullptr);
+  const int64_t db_before = static_cast<int64_t>(std::filesystem::file_size(o.path));
+  const std::string wal = o.path + "-wal";
+  const auto wal_size = [&] { return static_cast<int64_t>(std::filesystem::file_size(wal)); };
+  const int64_t start_wal = wal_size();
+  int64_t ts = 0;
+  // Past the bound by half, far from the writer's own checkpoint at kWalHardBoundFactor times it.
+  while (wal_size() - start_wal < o.wal_checkpoint_bytes * 3 / 2) {
+    std::vector<ExecutionWrite> rows;
+    for (int i = 0; i < 40; ++i) rows.push_back(MakeExecution("o", "a", At(ts++)));
+    Append(*store, std::move(rows));
+  }
+  ASSERT_LT(wal_size(), kWalHardBoundFactor * o.wal_checkpoint_bytes);
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (static_cast<int64_t>(std::filesystem::file_size(o.path)) <= db_before &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_GT(static_cast<int64_t>(std::filesystem::file_size(o.path)), db_before)
+      << "no frame reached the database file";
+}
+
 TEST_F(DurabilityTest, BadOptionsAndUnopenableFilesFail) {
   SqliteOptions o = Options();
   o.synchronous = "off";
