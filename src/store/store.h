@@ -125,6 +125,8 @@ class Store {
   // store's writer thread; with an executor, wherever it runs them, so the writer can start the
   // next group commit while the last one is answered. Other callbacks (jobs behind synchronous
   // calls) always run on the writer: a synchronous caller may be the executor's own thread.
+  // A group commit's acknowledgements reach the executor before its jobs complete, so after
+  // Flush() returns those of everything appended before it have been handed over (not run).
   // Thread-safe; takes effect from the next group commit.
   virtual void SetCompletionExecutor(CompletionExecutor executor) = 0;
 

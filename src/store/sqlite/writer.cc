@@ -181,20 +181,23 @@ void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out
     counters_.executions_written.fetch_add(rows, std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
+  // Acknowledgements are handed on before jobs complete: a caller that Flush()es after appending
+  // finds its acknowledgements already with the executor.
+  if (!group.executions.empty() || !group.heartbeats.empty()) {
+    CompletionExecutor executor;
+    {
+      std::lock_guard<std::mutex> lock(executor_mu_);
+      executor = executor_;
+    }
+    auto acks = std::make_shared<Acknowledgements>(Acknowledgements{
+        std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
+    std::function<void()> task = [acks] { acks->Run(); };
+    if (!executor || !executor(task)) task();
+  }
   for (size_t i = 0; i < group.jobs.size(); ++i) {
     if (!group.jobs[i].done) continue;
     group.jobs[i].done(status.ok() ? out.jobs[i] : status);
   }
-  if (group.executions.empty() && group.heartbeats.empty()) return;
-  CompletionExecutor executor;
-  {
-    std::lock_guard<std::mutex> lock(executor_mu_);
-    executor = executor_;
-  }
-  auto acks = std::make_shared<Acknowledgements>(Acknowledgements{
-      std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
-  std::function<void()> task = [acks] { acks->Run(); };
-  if (!executor || !executor(task)) task();
 }
 
 void Writer::Acknowledgements::Run() {
