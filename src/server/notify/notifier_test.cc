@@ -68,6 +68,11 @@ TEST_F(NotifierTest, AFailingRouteGivesUpAfterMaxAttemptsWithoutHoldingBackOther
     std::this_thread::sleep_for(std::chrono::milliseconds(5));
   }
   EXPECT_EQ(receiver.requests().size(), 1u);
+  // The healthy delivery is counted done a moment after the receiver has it; the failing one
+  // stays pending through its backoff (300 + 600 ms).
+  while (n.stats().pending > 1 && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+  }
   EXPECT_EQ(n.stats().pending, 1u);
   ASSERT_TRUE(n.WaitIdle(kWait));
   auto rows = store_->QueryDeliveries("acme", "alert_1", 100);
