@@ -1,15 +1,10 @@
 // The workspace and database routes (src/server/api/collect_handlers.cc) on a real SQLite store
 // and a real CollectorRunner, driven through the Router without a network.
-#include <gtest/gtest.h>
-#include <unistd.h>
-
 #include <filesystem>
-#include <future>
 
 #include "collect/collector_runner.h"
 #include "collect/collector_specs.h"
-#include "server/api/api_server.h"
-#include "store/sqlite/sqlite_store.h"
+#include "server/api/handler_test_fixture.h"
 
 namespace vitals::server {
 
@@ -17,20 +12,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class CollectHandlersTest : public ::testing::Test {
+class CollectHandlersTest : public testing::HandlerTest {
  protected:
   void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("vitals-collect-api-" + std::to_string(::getpid()));
-    fs::remove_all(dir_);
+    HandlerTest::SetUp();
     fs::create_directories(dir_ / "ws");
-    store::SqliteOptions o;
-    o.path = (dir_ / "vitals.db").string();
-    o.clock = &clock_;
-    store_ = store::OpenSqliteStore(o).value();
-    monitor_ = std::make_unique<engine::Monitor>(engine::MonitorOptions{}, &clock_);
-    auth_ = std::make_unique<Authenticator>(*store_, &clock_);
-    services_ = std::unique_ptr<Services>(
-        new Services{*monitor_, *store_, *auth_, &clock_, nullptr, ApiLimits{}, {}});
     collect::CollectorRunnerOptions ro;
     ro.system_enabled = false;
     runner_ = std::make_unique<collect::CollectorRunner>(ro, nullptr, &clock_);
@@ -39,69 +25,43 @@ class CollectHandlersTest : public ::testing::Test {
   }
   void TearDown() override {
     runner_.reset();
-    store_.reset();
-    fs::remove_all(dir_);
-  }
-
-  HttpResponse Do(Method m, const std::string& path, std::string body = "",
-                  const std::string& org = "acme") {
-    Router::Match match = router_.Find(m, path);
-    EXPECT_NE(match.route, nullptr) << path;
-    if (!match.route) return {};
-    HttpRequest r;
-    r.method = m;
-    r.target = path;
-    r.path = path;
-    r.body = std::move(body);
-    RequestContext ctx;
-    ctx.organization_id = org;
-    ctx.params = match.params;
-    std::promise<HttpResponse> p;
-    match.route->handler(r, ctx, [&p](HttpResponse resp) { p.set_value(std::move(resp)); });
-    return p.get_future().get();
+    HandlerTest::TearDown();
   }
 
   size_t Stored(std::string_view kind) { return store_->ListResources(kind).value().size(); }
 
-  core::FakeClock clock_;
-  fs::path dir_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::Monitor> monitor_;
-  std::unique_ptr<Authenticator> auth_;
-  std::unique_ptr<Services> services_;
   std::unique_ptr<collect::CollectorRunner> runner_;
-  Router router_;
 };
 
 TEST_F(CollectHandlersTest, WorkspaceLifecycle) {
   const std::string path = (dir_ / "ws").string();
   auto created =
-      Do(Method::kPost, "/api/v1/workspaces",
-         R"({"id":"w1","path":")" + path + R"(","warning_bytes":10,"critical_bytes":20})");
+      Call(Method::kPost, "/api/v1/workspaces",
+           R"({"id":"w1","path":")" + path + R"(","warning_bytes":10,"critical_bytes":20})");
   ASSERT_EQ(created.status, 201) << created.body;
   EXPECT_NE(created.body.find(R"("latest":null)"), std::string::npos);
   EXPECT_EQ(Stored("workspace"), 1u);
   EXPECT_EQ(store_->ListResources("workspace").value()[0].organization_id, "acme");
 
   runner_->RunOnceForTest();
-  auto listed = Do(Method::kGet, "/api/v1/workspaces");
+  auto listed = Call(Method::kGet, "/api/v1/workspaces");
   EXPECT_EQ(listed.status, 200);
   EXPECT_NE(listed.body.find(R"("status":"healthy")"), std::string::npos) << listed.body;
   EXPECT_NE(listed.body.find(R"("warning_bytes":10)"), std::string::npos);
   // Another organization sees nothing.
-  EXPECT_EQ(Do(Method::kGet, "/api/v1/workspaces", "", "other").body, R"({"workspaces":[]})");
-  EXPECT_EQ(Do(Method::kDelete, "/api/v1/workspaces/w1", "", "other").status, 404);
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces", "", "other").body, R"({"workspaces":[]})");
+  EXPECT_EQ(Call(Method::kDelete, "/api/v1/workspaces/w1", "", "other").status, 404);
 
-  EXPECT_EQ(Do(Method::kDelete, "/api/v1/workspaces/w1").status, 200);
+  EXPECT_EQ(Call(Method::kDelete, "/api/v1/workspaces/w1").status, 200);
   EXPECT_EQ(Stored("workspace"), 0u);
   EXPECT_TRUE(runner_->ListWorkspaces("acme").empty());
-  EXPECT_EQ(Do(Method::kDelete, "/api/v1/workspaces/w1").status, 404);
+  EXPECT_EQ(Call(Method::kDelete, "/api/v1/workspaces/w1").status, 404);
 }
 
 TEST_F(CollectHandlersTest, BadInputIs400NamingTheFieldAndNothingIsRegistered) {
   const std::string path = (dir_ / "ws").string();
   auto expect_400 = [&](std::string body, std::string field) {
-    auto r = Do(Method::kPost, "/api/v1/workspaces", body);
+    auto r = Call(Method::kPost, "/api/v1/workspaces", body);
     EXPECT_EQ(r.status, 400) << body;
     EXPECT_NE(r.body.find("\"error\":\"" + field), std::string::npos) << r.body;
   };
@@ -116,30 +76,30 @@ TEST_F(CollectHandlersTest, BadInputIs400NamingTheFieldAndNothingIsRegistered) {
   EXPECT_EQ(Stored("workspace"), 0u);
   EXPECT_TRUE(runner_->ListWorkspaces("acme").empty());
 
-  auto db = Do(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"mysql://h/x"})");
+  auto db = Call(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"mysql://h/x"})");
   EXPECT_EQ(db.status, 400);
   EXPECT_NE(db.body.find("url: unknown scheme"), std::string::npos) << db.body;
-  db = Do(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"redis://h:99999"})");
+  db = Call(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"redis://h:99999"})");
   EXPECT_NE(db.body.find("url: bad port"), std::string::npos) << db.body;
-  db = Do(Method::kPost, "/api/v1/databases",
-          R"({"id":"d","url":"redis://h:1","interval_seconds":0})");
+  db = Call(Method::kPost, "/api/v1/databases",
+            R"({"id":"d","url":"redis://h:1","interval_seconds":0})");
   EXPECT_NE(db.body.find("interval_seconds: must be > 0"), std::string::npos) << db.body;
   EXPECT_EQ(Stored("database"), 0u);
 }
 
 TEST_F(CollectHandlersTest, DatabasesHideTheirPasswordAndLoadBackAfterARestart) {
-  auto r = Do(Method::kPost, "/api/v1/databases",
-              R"({"id":"cache","url":"redis://:s3cret@127.0.0.1:1/2","timeout_ms":250})");
+  auto r = Call(Method::kPost, "/api/v1/databases",
+                R"({"id":"cache","url":"redis://:s3cret@127.0.0.1:1/2","timeout_ms":250})");
   ASSERT_EQ(r.status, 201) << r.body;
   EXPECT_EQ(r.body.find("s3cret"), std::string::npos);
   EXPECT_NE(r.body.find("redis://:***@127.0.0.1:1/2"), std::string::npos) << r.body;
   const std::string path = (dir_ / "ws").string();
   ASSERT_EQ(
-      Do(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + path + R"("})").status,
+      Call(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + path + R"("})").status,
       201);
 
   runner_->RunOnceForTest();
-  auto listed = Do(Method::kGet, "/api/v1/databases");
+  auto listed = Call(Method::kGet, "/api/v1/databases");
   EXPECT_NE(listed.body.find(R"("up":false)"), std::string::npos) << listed.body;
   EXPECT_EQ(listed.body.find("s3cret"), std::string::npos);
 
@@ -158,10 +118,11 @@ TEST_F(CollectHandlersTest, DatabasesHideTheirPasswordAndLoadBackAfterARestart) 
 
 TEST_F(CollectHandlersTest, WithoutCollectorsTheRoutesAnswer503) {
   services_->collectors = nullptr;
-  auto r = Do(Method::kGet, "/api/v1/workspaces");
+  auto r = Call(Method::kGet, "/api/v1/workspaces");
   EXPECT_EQ(r.status, 503);
   EXPECT_NE(r.body.find("collectors are turned off"), std::string::npos);
-  EXPECT_EQ(Do(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"redis://h"})").status, 503);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"redis://h"})").status,
+            503);
   EXPECT_EQ(Stored("database"), 0u);
 }
 

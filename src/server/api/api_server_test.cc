@@ -1,38 +1,23 @@
 // Handlers without a network: ApiServer driven directly, on a real SQLite store and a fake clock.
 #include "server/api/api_server.h"
 
-#include <gtest/gtest.h>
-
-#include <filesystem>
 #include <future>
 
-#include "store/sqlite/sqlite_store.h"
+#include "server/api/handler_test_fixture.h"
 
 namespace vitals::server {
 namespace {
 
-class ApiServerTest : public ::testing::Test {
+class ApiServerTest : public testing::HandlerTest {
  protected:
   void SetUp() override {
-    path_ = std::filesystem::temp_directory_path() /
-            ("vitals-api-" + std::to_string(::getpid()) + ".db");
-    std::filesystem::remove(path_);
-    store::SqliteOptions o;
-    o.path = path_.string();
-    o.clock = &clock_;
-    store_ = store::OpenSqliteStore(o).value();
-    monitor_ = std::make_unique<engine::Monitor>(engine::MonitorOptions{}, &clock_);
-    auth_ = std::make_unique<Authenticator>(*store_, &clock_);
-    services_ = std::unique_ptr<Services>(
-        new Services{*monitor_, *store_, *auth_, &clock_, nullptr, ApiLimits{}, {}});
+    HandlerTest::SetUp();
     services_->ready = true;
     api_ = std::make_unique<ApiServer>(*services_);
   }
   void TearDown() override {
     api_.reset();
-    store_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"})
-      std::filesystem::remove(path_.string() + suffix);
+    HandlerTest::TearDown();
   }
 
   HttpResponse Do(Method m, std::string target, std::string body = "",
@@ -48,12 +33,6 @@ class ApiServerTest : public ::testing::Test {
     return p.get_future().get();
   }
 
-  core::FakeClock clock_;
-  std::filesystem::path path_;
-  std::unique_ptr<store::Store> store_;
-  std::unique_ptr<engine::Monitor> monitor_;
-  std::unique_ptr<Authenticator> auth_;
-  std::unique_ptr<Services> services_;
   std::unique_ptr<ApiServer> api_;
 };
 

@@ -15,7 +15,19 @@
 namespace vitals::store::testing {
 namespace {
 
-class DurabilityTest : public StoreTest {};
+class DurabilityTest : public StoreTest {
+ protected:
+  // Commits 40 rows of agent "a", at the offsets from `ts` on.
+  void AppendForty(Store& store, int64_t& ts) {
+    std::vector<ExecutionWrite> rows;
+    for (int i = 0; i < 40; ++i) rows.push_back(MakeExecution("o", "a", At(ts++)));
+    Append(store, std::move(rows));
+  }
+};
+
+int64_t FileSize(const std::string& path) {
+  return static_cast<int64_t>(std::filesystem::file_size(path));
+}
 
 TEST_F(DurabilityTest, ReopenKeepsEverythingRebuildsTheTailAndContinuesIds) {
   std::vector<int64_t> ids;
@@ -191,13 +203,12 @@ TEST_F(DurabilityTest, WalRestartsInPlaceWithoutShrinkingBelowItsBound) {
   const std::string wal = o.path + "-wal";
   int64_t largest = 0;
   int64_t appended = 0;  // bytes of rows, a lower bound of what the WAL received
+  int64_t ts = 0;
   for (int commit = 0; appended < 10 * (kWalHardBoundFactor + 1) * o.wal_checkpoint_bytes;
        ++commit) {
-    std::vector<ExecutionWrite> rows;
-    for (int i = 0; i < 40; ++i) rows.push_back(MakeExecution("o", "a", At(commit * 40 + i)));
-    Append(*store, std::move(rows));
+    AppendForty(*store, ts);
     appended += 40 * 200;
-    const auto size = static_cast<int64_t>(std::filesystem::file_size(wal));
+    const int64_t size = FileSize(wal);
     if (largest >= hard_bound) {
       ASSERT_GE(size, hard_bound) << "WAL trimmed after commit " << commit;
     }
@@ -214,25 +225,18 @@ TEST_F(DurabilityTest, CheckpointerCopiesFramesBeforeTheHardBound) {
   o.wal_checkpoint_bytes = 1 << 20;
   auto store = Open(o);
   ASSERT_NE(store, nullptr);
-  const int64_t db_before = static_cast<int64_t>(std::filesystem::file_size(o.path));
+  const int64_t db_before = FileSize(o.path);
   const std::string wal = o.path + "-wal";
-  const auto wal_size = [&] { return static_cast<int64_t>(std::filesystem::file_size(wal)); };
-  const int64_t start_wal = wal_size();
+  const int64_t start_wal = FileSize(wal);
   int64_t ts = 0;
   // Past the bound by half, far from the writer's own checkpoint at kWalHardBoundFactor times it.
-  while (wal_size() - start_wal < o.wal_checkpoint_bytes * 3 / 2) {
-    std::vector<ExecutionWrite> rows;
-    for (int i = 0; i < 40; ++i) rows.push_back(MakeExecution("o", "a", At(ts++)));
-    Append(*store, std::move(rows));
-  }
-  ASSERT_LT(wal_size(), kWalHardBoundFactor * o.wal_checkpoint_bytes);
+  while (FileSize(wal) - start_wal < o.wal_checkpoint_bytes * 3 / 2) AppendForty(*store, ts);
+  ASSERT_LT(FileSize(wal), kWalHardBoundFactor * o.wal_checkpoint_bytes);
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  while (static_cast<int64_t>(std::filesystem::file_size(o.path)) <= db_before &&
-         std::chrono::steady_clock::now() < deadline) {
+  while (FileSize(o.path) <= db_before && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
   }
-  EXPECT_GT(static_cast<int64_t>(std::filesystem::file_size(o.path)), db_before)
-      << "no frame reached the database file";
+  EXPECT_GT(FileSize(o.path), db_before) << "no frame reached the database file";
 }
 
 TEST_F(DurabilityTest, BadOptionsAndUnopenableFilesFail) {
