@@ -61,6 +61,28 @@ TEST_F(ApiServerTest, NothingValidIs400AndNothingIsStored) {
   EXPECT_EQ(monitor_->agent_count(), 0u);
 }
 
+// The media type decides the body format, in any case and with parameters; anything else is 415.
+TEST_F(ApiServerTest, ContentTypeChoosesTheBodyFormat) {
+  const std::string two_lines = "{\"agent_id\":\"a\"}\n{\"agent_id\":\"b\"}\n";
+  for (const char* type : {"application/x-ndjson", " Application/X-NDJSON ; charset=utf-8",
+                           "application/jsonl", "application/x-jsonlines"}) {
+    auto r = Do(Method::kPost, "/api/v1/executions", two_lines, type);
+    EXPECT_EQ(r.status, 200) << type;
+    EXPECT_EQ(r.body, R"({"accepted":2,"rejected":[]})") << type;
+  }
+  for (const char* type : {"APPLICATION/JSON;charset=utf-8", "application/vnd.agent+JSON", ""}) {
+    auto r = Do(Method::kPost, "/api/v1/executions", R"([{"agent_id":"c"}])", type);
+    EXPECT_EQ(r.status, 200) << type;
+    EXPECT_EQ(r.content_type, "application/json");
+  }
+  for (const char* type : {"text/plain", "application/jsonx", "+json", "multipart/form-data"}) {
+    auto r = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"d"})", type);
+    EXPECT_EQ(r.status, 415) << type;
+    EXPECT_NE(r.body.find(std::string("\"Content-Type: \\\"") + type), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(store_->Stats().executions_written, 4u * 2 + 3);
+}
+
 TEST_F(ApiServerTest, NotReadyAnswers503WithRetryAfter) {
   services_->ready = false;
   auto r = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"a"})");

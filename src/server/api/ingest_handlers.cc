@@ -17,17 +17,25 @@ namespace {
 
 using core::Status;
 
+// The media type of Content-Type, parameters and spaces dropped: "application/json; charset=..".
+std::string_view MediaType(std::string_view type) {
+  type = type.substr(0, type.find(';'));
+  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
+  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
+  return type;
+}
+
 core::Result<BodyFormat> FormatOf(const HttpRequest& r) {
   const auto type = r.headers.Get("Content-Type");
   if (!type) return BodyFormat::kJson;  // lenient: a bare body is JSON
-  std::string t(*type);
-  t = t.substr(0, t.find(';'));
-  t.erase(std::remove(t.begin(), t.end(), ' '), t.end());
-  std::transform(t.begin(), t.end(), t.begin(), ::tolower);
-  if (t == "application/json" || (t.size() > 5 && t.ends_with("+json"))) return BodyFormat::kJson;
-  if (t == "application/x-ndjson" || t == "application/ndjson" || t == "application/jsonl" ||
-      t == "application/x-jsonlines") {
-    return BodyFormat::kNdjson;
+  const std::string_view t = MediaType(*type);
+  if (IEquals(t, "application/json") ||
+      (t.size() > 5 && IEquals(t.substr(t.size() - 5), "+json"))) {
+    return BodyFormat::kJson;
+  }
+  for (std::string_view ndjson : {"application/x-ndjson", "application/ndjson", "application/jsonl",
+                                  "application/x-jsonlines"}) {
+    if (IEquals(t, ndjson)) return BodyFormat::kNdjson;
   }
   return Status::UnsupportedMedia("Content-Type: \"" + std::string(*type) +
                                   "\" is not supported; send application/json or "
@@ -76,6 +84,37 @@ struct InFlight {
   std::atomic<int>& count;
 };
 
+// What an execution ingest keeps until its rows are durable, in one allocation per request.
+struct PendingExecutions {
+  PendingExecutions(std::atomic<int>& in_flight, Responder r)
+      : guard(in_flight), respond(std::move(r)) {}
+  InFlight guard;
+  Responder respond;
+  std::vector<core::ExecutionEvent> events;  // the valid items, in body order
+  std::vector<ItemError> rejected;
+};
+
+// Moves the valid events to the front of `events` and drops the rest, recording why each was
+// rejected.
+void KeepValid(ParsedExecutions& parsed, const core::EventLimits& limits, core::Timestamp now,
+               bool starts, std::vector<ItemError>& rejected) {
+  std::vector<core::ExecutionEvent>& events = parsed.events;
+  size_t kept = 0;
+  for (size_t k = 0; k < events.size(); ++k) {
+    Status v = core::ValidateEvent(events[k], limits, now);
+    if (v.ok() && starts && events[k].execution_id.empty()) {
+      v = Status::InvalidArgument("execution_id: required to start an execution");
+    }
+    if (!v.ok()) {
+      rejected.push_back({parsed.indexes[k], v.message()});
+      continue;
+    }
+    if (kept != k) events[kept] = std::move(events[k]);
+    ++kept;
+  }
+  events.erase(events.begin() + static_cast<std::ptrdiff_t>(kept), events.end());
+}
+
 void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s,
                       bool starts) {
   auto format = FormatOf(req);
@@ -89,42 +128,34 @@ void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, 
         Status::PayloadTooLarge("body: " + std::to_string(parsed->items) + " items; at most " +
                                 std::to_string(s.limits.max_items_per_request) + " per request")));
   }
-  const core::EventLimits& limits = s.monitor.options().limits;
-  auto events = std::make_shared<std::vector<core::ExecutionEvent>>();
-  std::vector<store::ExecutionWrite> writes;
   std::vector<ItemError> rejected = std::move(parsed->rejected);
-  for (size_t k = 0; k < parsed->events.size(); ++k) {
-    core::ExecutionEvent& e = parsed->events[k];
-    Status v = core::ValidateEvent(e, limits, now);
-    if (v.ok() && starts && e.execution_id.empty()) {
-      v = Status::InvalidArgument("execution_id: required to start an execution");
-    }
-    if (!v.ok()) {
-      rejected.push_back({parsed->indexes[k], v.message()});
-      continue;
-    }
-    writes.push_back(store::ExecutionWrite{e, starts, now});
-    events->push_back(std::move(e));
-  }
-  if (events->empty()) {
+  KeepValid(*parsed, s.monitor.options().limits, now, starts, rejected);
+  if (parsed->events.empty()) {
     return respond(HttpResponse::Json(400, Answer(0, rejected, "no valid items in the body")));
   }
-  auto guard = std::make_shared<InFlight>(s.counters.ingest_in_flight);
-  auto shared_rejected = std::make_shared<std::vector<ItemError>>(std::move(rejected));
-  s.store.AppendExecutions(
-      std::move(writes), [&s, events, shared_rejected, guard, starts, respond = std::move(respond)](
-                             Status st, std::vector<int64_t> ids) {
-        if (!st.ok()) return respond(ErrorResponse(st));
-        if (starts) {
-          for (const core::ExecutionEvent& e : *events) (void)s.monitor.StartExecution(e);
-        } else {
-          std::vector<Status> results(events->size());
-          s.monitor.IngestBatch(*events, results, ids);
-        }
-        s.counters.executions_accepted += events->size();
-        s.counters.executions_rejected += shared_rejected->size();
-        respond(HttpResponse::Json(200, Answer(events->size(), *shared_rejected, nullptr)));
-      });
+  std::vector<store::ExecutionWrite> writes;
+  writes.reserve(parsed->events.size());
+  for (const core::ExecutionEvent& e : parsed->events) writes.push_back({e, starts, now});
+  auto pending =
+      std::make_shared<PendingExecutions>(s.counters.ingest_in_flight, std::move(respond));
+  pending->events = std::move(parsed->events);
+  pending->rejected = std::move(rejected);
+  s.store.AppendExecutions(std::move(writes), [&s, pending, starts](Status st,
+                                                                    std::vector<int64_t> ids) {
+    if (!st.ok()) return pending->respond(ErrorResponse(st));
+    const std::vector<core::ExecutionEvent>& events = pending->events;
+    if (starts) {
+      for (const core::ExecutionEvent& e : events) (void)s.monitor.StartExecution(e);
+    } else {
+      // Reused across calls on this thread: a batch's statuses are not needed after it.
+      thread_local std::vector<Status> results;
+      results.assign(events.size(), Status::Ok());
+      s.monitor.IngestBatch(events, results, ids);
+    }
+    s.counters.executions_accepted += events.size();
+    s.counters.executions_rejected += pending->rejected.size();
+    pending->respond(HttpResponse::Json(200, Answer(events.size(), pending->rejected, nullptr)));
+  });
 }
 
 void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {

@@ -79,7 +79,7 @@ HttpResponse ServeFile(const HttpRequest& request, const fs::path& root, std::st
     return ErrorResponse(404, "not_found", "no such file: " + std::string(name));
   }
   HttpResponse r;
-  r.content_type = std::string(ContentType(name));
+  r.content_type = ContentType(name);
   const std::string etag = ETagOf(file, size);
   r.headers.emplace_back("ETag", etag);
   r.headers.emplace_back("Cache-Control", "no-cache");

@@ -16,6 +16,9 @@ enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther 
 
 std::string_view MethodName(Method m);  // "GET", ...
 
+// ASCII case-insensitive equality: header names, media types.
+bool IEquals(std::string_view a, std::string_view b);
+
 // Case-insensitive header list, in arrival order.
 class Headers {
  public:
@@ -47,12 +50,13 @@ struct HttpRequest {
 
 struct HttpResponse {
   int status = 200;
-  std::string content_type = "application/json";
+  std::string_view content_type = "application/json";  // REQUIRES: static storage (a literal)
   std::string body;
   std::vector<std::pair<std::string, std::string>> headers;  // extra headers (Retry-After, ...)
 
   static HttpResponse Json(int status, std::string body);
-  static HttpResponse Text(int status, std::string body, std::string content_type = "text/plain");
+  static HttpResponse Text(int status, std::string body,
+                           std::string_view content_type = "text/plain");
   // The transport's own error shape: {"error":"<message>","status":<status>}.
   static HttpResponse Error(int status, std::string_view message);
 };

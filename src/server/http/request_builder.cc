@@ -1,6 +1,5 @@
 #include "server/http/request_builder.h"
 
-#include <boost/beast/core/string.hpp>
 #include <iterator>
 
 #include "server/http/gzip_codec.h"
@@ -9,8 +8,6 @@ namespace vitals::server {
 namespace {
 
 namespace http = boost::beast::http;
-
-bool IEquals(std::string_view a, std::string_view b) { return boost::beast::iequals(a, b); }
 
 std::string_view Trim(std::string_view s) {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);

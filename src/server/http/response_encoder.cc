@@ -5,17 +5,6 @@
 namespace vitals::server {
 namespace {
 
-char Lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; }
-
-// `lower` is already lowercase.
-bool IEquals(std::string_view s, std::string_view lower) {
-  if (s.size() != lower.size()) return false;
-  for (size_t i = 0; i < s.size(); ++i) {
-    if (Lower(s[i]) != lower[i]) return false;
-  }
-  return true;
-}
-
 bool IsFramingHeader(std::string_view name) {
   return IEquals(name, "content-length") || IEquals(name, "connection") ||
          IEquals(name, "transfer-encoding");

@@ -6,39 +6,32 @@
 namespace vitals::server {
 
 void JsonWriter::Separate() {
-  if (after_key_) {
-    after_key_ = false;
-    return;
-  }
-  if (!first_.empty()) {
-    if (!first_.back()) out_.push_back(',');
-    first_.back() = false;
-  }
+  // A value follows an opening bracket, a key's colon, or — after a comma — another value. Every
+  // value (Raw JSON included) ends in none of those three characters.
+  if (out_.empty()) return;
+  const char last = out_.back();
+  if (last != '{' && last != '[' && last != ':') out_.push_back(',');
 }
 
 JsonWriter& JsonWriter::BeginObject() {
   Separate();
   out_.push_back('{');
-  first_.push_back(true);
   return *this;
 }
 
 JsonWriter& JsonWriter::EndObject() {
   out_.push_back('}');
-  first_.pop_back();
   return *this;
 }
 
 JsonWriter& JsonWriter::BeginArray() {
   Separate();
   out_.push_back('[');
-  first_.push_back(true);
   return *this;
 }
 
 JsonWriter& JsonWriter::EndArray() {
   out_.push_back(']');
-  first_.pop_back();
   return *this;
 }
 
@@ -46,7 +39,6 @@ JsonWriter& JsonWriter::Key(std::string_view key) {
   Separate();
   AppendJsonString(out_, key);
   out_.push_back(':');
-  after_key_ = true;
   return *this;
 }
 

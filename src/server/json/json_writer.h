@@ -1,5 +1,6 @@
 // JsonWriter: builds JSON text by appending to one string, with commas and escaping handled.
-// Used for every response and streamed event, so it allocates nothing beyond the output.
+// Used for every response and streamed event, so it allocates nothing beyond the output, and
+// keeps no state beyond it either: whether a comma is due is read from the last character.
 //
 // Not thread-safe.
 #pragma once
@@ -64,8 +65,6 @@ class JsonWriter {
   void Separate();
 
   std::string out_;
-  std::vector<bool> first_;  // per open container: no element written yet
-  bool after_key_ = false;
 };
 
 using core::AppendJsonString;

@@ -15,6 +15,18 @@ TEST(JsonWriter, NestedStructuresAndCommas) {
   EXPECT_EQ(w.str(), R"({"a":1,"b":[1,"x",null],"c":{},"d":true})");
 }
 
+// Commas between siblings only, whatever the previous sibling was: empty containers, raw JSON,
+// keys whose value is a container, strings ending in brackets or colons.
+TEST(JsonWriter, CommasAfterEveryKindOfSibling) {
+  JsonWriter w;
+  w.BeginArray().BeginArray().EndArray().BeginObject().EndObject().Raw(R"({"m":[1]})");
+  w.Raw("[]").String("[").String("{").String(":").BeginObject().Key("k").BeginArray().EndArray();
+  w.Key("r").Raw("{}").Key("s").String("a:").Key("t").BeginObject().Field("u", "}").EndObject();
+  w.EndObject().Double(1.5).EndArray();
+  EXPECT_EQ(w.str(),
+            R"([[],{},{"m":[1]},[],"[","{",":",{"k":[],"r":{},"s":"a:","t":{"u":"}"}},1.5])");
+}
+
 TEST(JsonWriter, EscapesEverythingJsonRequires) {
   JsonWriter w;
   w.String(std::string("q\"b\\n\nt\tc\x01z\x7f", 12));

@@ -14,6 +14,7 @@ bool WriteQueue::Push(ExecutionBatch& batch) {
     std::lock_guard lock(mu_);
     if (!AdmitLocked(batch.rows.size())) return false;
     pending_.acknowledged_rows += batch.rows.size();
+    depth_.store(pending_.acknowledged_rows, std::memory_order_relaxed);
     pending_.executions.push_back(std::move(batch));
   }
   cv_.notify_one();
@@ -25,6 +26,7 @@ bool WriteQueue::Push(HeartbeatBatch& batch) {
     std::lock_guard lock(mu_);
     if (!AdmitLocked(batch.rows.size())) return false;
     pending_.acknowledged_rows += batch.rows.size();
+    depth_.store(pending_.acknowledged_rows, std::memory_order_relaxed);
     pending_.heartbeats.push_back(std::move(batch));
   }
   cv_.notify_one();
@@ -47,7 +49,7 @@ void WriteQueue::Push(BackgroundBatch batch) {
   {
     std::lock_guard lock(mu_);
     if (closed_) {
-      background_dropped_ += rows;
+      background_dropped_.fetch_add(rows, std::memory_order_relaxed);
       return;
     }
     pending_.background.push_back(std::move(batch));
@@ -57,7 +59,7 @@ void WriteQueue::Push(BackgroundBatch batch) {
       const size_t dropped = RowsOf(pending_.background.front());
       pending_.background.pop_front();
       background_rows_ -= dropped;
-      background_dropped_ += dropped;
+      background_dropped_.fetch_add(dropped, std::memory_order_relaxed);
     }
   }
   cv_.notify_one();
@@ -68,6 +70,7 @@ WriteGroup WriteQueue::Take(std::chrono::steady_clock::time_point deadline) {
   cv_.wait_until(lock, deadline, [&] { return closed_ || !pending_.empty(); });
   WriteGroup group = std::move(pending_);
   pending_ = WriteGroup();
+  depth_.store(0, std::memory_order_relaxed);
   background_rows_ = 0;
   group.closed = closed_;
   return group;
@@ -81,14 +84,10 @@ void WriteQueue::Close() {
   cv_.notify_all();
 }
 
-size_t WriteQueue::depth() const {
-  std::lock_guard lock(mu_);
-  return pending_.acknowledged_rows;
-}
+size_t WriteQueue::depth() const { return depth_.load(std::memory_order_relaxed); }
 
 uint64_t WriteQueue::background_dropped() const {
-  std::lock_guard lock(mu_);
-  return background_dropped_;
+  return background_dropped_.load(std::memory_order_relaxed);
 }
 
 }  // namespace vitals::store

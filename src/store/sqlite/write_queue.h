@@ -8,6 +8,7 @@
 // Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
@@ -76,6 +77,8 @@ class WriteQueue {
   // Refuses further pushes; Take() then returns what is left, marked closed.
   void Close();
 
+  // Read without the lock (every ingest request asks, for admission): a recent value, not one
+  // ordered with Push.
   size_t depth() const;  // acknowledged rows queued
   size_t capacity() const { return capacity_; }
   uint64_t background_dropped() const;
@@ -90,8 +93,9 @@ class WriteQueue {
   mutable std::mutex mu_;
   std::condition_variable cv_;
   WriteGroup pending_;
+  std::atomic<size_t> depth_{0};  // pending_.acknowledged_rows, mirrored for depth()
   size_t background_rows_ = 0;
-  uint64_t background_dropped_ = 0;
+  std::atomic<uint64_t> background_dropped_{0};
   bool closed_ = false;
 };
 
