@@ -23,4 +23,4 @@ echo "== serve_benchmark (the real binary on loopback)"
 "$build/src/server/app/serve_benchmark" read --seconds 20
 echo
 echo "== single-event POSTs vs nginx (wrk, 64 connections, keep-alive)"
-bash "$(dirname "$0")/bench/http-vs-nginx.sh" "$build" 15
+bash "$(dirname "$0")/bench/http-vs-nginx.sh" "$build" 10 5
