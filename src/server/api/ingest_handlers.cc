@@ -17,18 +17,11 @@ namespace {
 
 using core::Status;
 
-// The media type of Content-Type, parameters and spaces dropped: "application/json; charset=..".
-std::string_view MediaType(std::string_view type) {
-  type = type.substr(0, type.find(';'));
-  while (!type.empty() && (type.front() == ' ' || type.front() == '\t')) type.remove_prefix(1);
-  while (!type.empty() && (type.back() == ' ' || type.back() == '\t')) type.remove_suffix(1);
-  return type;
-}
-
 core::Result<BodyFormat> FormatOf(const HttpRequest& r) {
   const auto type = r.headers.Get("Content-Type");
   if (!type) return BodyFormat::kJson;  // lenient: a bare body is JSON
-  const std::string_view t = MediaType(*type);
+  // The media type: parameters (";charset=...") and blanks dropped.
+  const std::string_view t = TrimBlanks(type->substr(0, type->find(';')));
   if (IEquals(t, "application/json") ||
       (t.size() > 5 && IEquals(t.substr(t.size() - 5), "+json"))) {
     return BodyFormat::kJson;

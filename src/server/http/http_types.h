@@ -18,6 +18,8 @@ std::string_view MethodName(Method m);  // "GET", ...
 
 // ASCII case-insensitive equality: header names, media types.
 bool IEquals(std::string_view a, std::string_view b);
+// `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
+std::string_view TrimBlanks(std::string_view s);
 
 // Case-insensitive header list, in arrival order.
 class Headers {

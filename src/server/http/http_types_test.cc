@@ -20,6 +20,13 @@ TEST(HeadersTest, LookupIgnoresAsciiCaseAndReturnsTheFirstValue) {
   EXPECT_EQ(h.Get("missing"), std::nullopt);
 }
 
+TEST(TrimBlanksTest, DropsOnlyLeadingAndTrailingSpacesAndTabs) {
+  EXPECT_EQ(TrimBlanks(" \tgzip \t"), "gzip");
+  EXPECT_EQ(TrimBlanks("a b"), "a b");
+  EXPECT_EQ(TrimBlanks("\r\nx"), "\r\nx");
+  EXPECT_EQ(TrimBlanks(" \t "), "");
+}
+
 TEST(ParseTargetTest, DecodesThePathAndTheQuery) {
   std::string path;
   std::vector<std::pair<std::string, std::string>> query;

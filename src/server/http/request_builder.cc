@@ -9,12 +9,6 @@ namespace {
 
 namespace http = boost::beast::http;
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
 int StatusFor(const core::Status& status) {
   return status.code() == core::StatusCode::kPayloadTooLarge ? 413 : 400;
 }
@@ -22,7 +16,7 @@ int StatusFor(const core::Status& status) {
 // Applies Content-Encoding to `*body`; returns the error response when it cannot.
 std::optional<HttpResponse> DecodeBody(std::string_view encoding, size_t max_body_bytes,
                                        std::string* body) {
-  encoding = Trim(encoding);
+  encoding = TrimBlanks(encoding);
   if (encoding.empty() || IEquals(encoding, "identity")) return std::nullopt;
   if (!IEquals(encoding, "gzip") && !IEquals(encoding, "x-gzip")) {
     return HttpResponse::Error(415, "unsupported content-encoding: " + std::string(encoding));

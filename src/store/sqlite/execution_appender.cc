@@ -1,6 +1,7 @@
 #include "store/sqlite/execution_appender.h"
 
 #include <algorithm>
+#include <bit>
 #include <climits>
 #include <deque>
 
@@ -141,10 +142,8 @@ core::Status ExecutionAppender::Append(const std::vector<const ExecutionWrite*>&
   if (core::Status s = EnsurePartition(now); !s.ok()) return s;
   ids.reserve(ids.size() + rows.size());
   for (size_t i = 0; i < rows.size();) {
-    size_t log2 = kMaxLog2Rows;
-    while ((size_t{1} << log2) > rows.size() - i) --log2;
-    const size_t n = size_t{1} << log2;
-    auto insert = InsertOf(log2);
+    const size_t n = std::min(std::bit_floor(rows.size() - i), size_t{1} << kMaxLog2Rows);
+    auto insert = InsertOf(static_cast<size_t>(std::countr_zero(n)));
     if (!insert.ok()) return insert.status();
     for (size_t k = 0; k < n; ++k) {
       BindExecution(**insert, static_cast<int>(k) * kExecutionColumnCount + 1, next_id_ + k,
