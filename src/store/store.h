@@ -20,6 +20,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -42,10 +43,11 @@ class Store {
 
   // ---- Acknowledged, group-committed writes ----
   // Appends execution records; assigns each an id (StoredExecution::id). On success `ids`
-  // passed to `done_with_ids` holds the ids in the order of `rows`.
+  // passed to `done_with_ids` holds the ids in the order of `rows`; the span is valid only
+  // during the call (it points into the whole group's ids, so no allocation per caller).
   virtual void AppendExecutions(
       std::vector<ExecutionWrite> rows,
-      std::function<void(core::Status, std::vector<int64_t> ids)> done_with_ids) = 0;
+      std::function<void(core::Status, std::span<const int64_t> ids)> done_with_ids) = 0;
   virtual void AppendHeartbeats(std::vector<StoredHeartbeat> rows, Done done) = 0;
 
   // ---- Background writes (see the contract above) ----

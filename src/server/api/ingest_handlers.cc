@@ -134,7 +134,7 @@ void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, 
   pending->events = std::move(parsed->events);
   pending->rejected = std::move(rejected);
   s.store.AppendExecutions(std::move(writes), [&s, pending, starts](Status st,
-                                                                    std::vector<int64_t> ids) {
+                                                                    std::span<const int64_t> ids) {
     if (!st.ok()) return pending->respond(ErrorResponse(st));
     const std::vector<core::ExecutionEvent>& events = pending->events;
     if (starts) {

@@ -88,8 +88,9 @@ core::Status SqliteStore::Init() {
   return readers_.Open(options_.path, std::max(options_.read_connections, 1), options_.cache_mb);
 }
 
-void SqliteStore::AppendExecutions(std::vector<ExecutionWrite> rows,
-                                   std::function<void(core::Status, std::vector<int64_t>)> done) {
+void SqliteStore::AppendExecutions(
+    std::vector<ExecutionWrite> rows,
+    std::function<void(core::Status, std::span<const int64_t>)> done) {
   ExecutionBatch batch{std::move(rows), std::move(done)};
   if (queue_.Push(batch)) return;
   if (batch.done) {

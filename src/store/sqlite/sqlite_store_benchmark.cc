@@ -67,7 +67,7 @@ void Produce(Store& store, int producer, int batches, std::atomic<uint64_t>& fai
       cv.wait(lock, [&] { return in_flight < kInFlight; });
       ++in_flight;
     }
-    store.AppendExecutions(std::move(rows), [&](core::Status s, std::vector<int64_t>) {
+    store.AppendExecutions(std::move(rows), [&](core::Status s, std::span<const int64_t>) {
       if (!s.ok()) failures.fetch_add(1);
       std::lock_guard lock(mu);
       --in_flight;

@@ -159,7 +159,7 @@ TEST_F(DurabilityTest, FullQueueIsResourceExhaustedOnTheCallersThread) {
   auto store = Open(o);
   std::vector<ExecutionWrite> rows(101, MakeExecution("o", "a", At(1)));
   bool called = false;
-  store->AppendExecutions(rows, [&](core::Status s, std::vector<int64_t> ids) {
+  store->AppendExecutions(rows, [&](core::Status s, std::span<const int64_t> ids) {
     called = true;
     EXPECT_EQ(s.code(), core::StatusCode::kResourceExhausted);
     EXPECT_TRUE(ids.empty());
@@ -277,13 +277,14 @@ std::string CrashExecutionId(int64_t batch, int64_t row) {
       rows.push_back(std::move(w));
     }
     ++in_flight;
-    (*store)->AppendExecutions(std::move(rows), [&, b](core::Status s, std::vector<int64_t> ids) {
-      if (s.ok()) {
-        const Ack ack{b, ids.front(), static_cast<int64_t>(ids.size())};
-        if (write(ack_fd, &ack, sizeof ack) != sizeof ack) _exit(3);
-      }
-      --in_flight;
-    });
+    (*store)->AppendExecutions(std::move(rows),
+                               [&, b](core::Status s, std::span<const int64_t> ids) {
+                                 if (s.ok()) {
+                                   const Ack ack{b, ids.front(), static_cast<int64_t>(ids.size())};
+                                   if (write(ack_fd, &ack, sizeof ack) != sizeof ack) _exit(3);
+                                 }
+                                 --in_flight;
+                               });
   }
   _exit(0);
 }

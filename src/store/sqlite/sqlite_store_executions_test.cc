@@ -36,9 +36,10 @@ TEST_F(ExecutionsTest, CompletionExecutorRunsAcknowledgementsInCommitOrder) {
   int heartbeats_acked = 0;
   for (int i = 0; i < 20; ++i) {
     store->AppendExecutions({MakeExecution("o", "a", At(i))},
-                            [&](core::Status s, std::vector<int64_t> ids) {
+                            [&](core::Status s, std::span<const int64_t> ids) {
                               ASSERT_TRUE(s.ok()) << s.ToString();
-                              acked.push_back(ids.at(0));
+                              ASSERT_EQ(ids.size(), 1u);
+                              acked.push_back(ids[0]);
                             });
     if (i % 5 == 0) {
       store->AppendHeartbeats({{0, "o", "a", At(i), At(i), ""}}, [&](core::Status s) {
@@ -91,10 +92,11 @@ TEST_F(ExecutionsTest, BatchesOfOneGroupCommitKeepTheirOwnIdsAndRows) {
   for (size_t b = 0; b < sizes.size(); ++b) {
     std::vector<ExecutionWrite> rows;
     for (int i = 0; i < sizes[b]; ++i) rows.push_back(MakeExecution("o", "a", At(ts++)));
-    store->AppendExecutions(std::move(rows), [&ids, b](core::Status s, std::vector<int64_t> got) {
-      ASSERT_TRUE(s.ok()) << s.ToString();
-      ids[b] = std::move(got);
-    });
+    store->AppendExecutions(std::move(rows),
+                            [&ids, b](core::Status s, std::span<const int64_t> got) {
+                              ASSERT_TRUE(s.ok()) << s.ToString();
+                              ids[b].assign(got.begin(), got.end());
+                            });
   }
   release.set_value();
   EXPECT_EQ(Append(*store, {MakeExecution("o", "after", At(500))}).size(), 1u);
@@ -105,7 +107,9 @@ TEST_F(ExecutionsTest, BatchesOfOneGroupCommitKeepTheirOwnIdsAndRows) {
   for (size_t b = 0; b < sizes.size(); ++b) {
     ASSERT_EQ(ids[b].size(), static_cast<size_t>(sizes[b])) << "batch " << b;
     for (int64_t id : ids[b]) {
-      if (next != 0) EXPECT_EQ(id, next) << "batch " << b;
+      if (next != 0) {
+        EXPECT_EQ(id, next) << "batch " << b;
+      }
       next = id + 1;
       expected[id] = "a@" + std::to_string(core::ToMicros(At(ts++)));
     }
@@ -143,11 +147,13 @@ TEST_F(ExecutionsTest, ARowThatFailsMidStatementRollsBackTheWholeGroup) {
   auto store = Open();
   std::vector<ExecutionWrite> rows;
   for (int i = 1; i <= 5; ++i) rows.push_back(MakeExecution("o", i == 3 ? "refused" : "b", At(i)));
-  std::promise<core::Status> failed;
-  store->AppendExecutions(std::move(rows), [&failed](core::Status s, std::vector<int64_t>) {
-    failed.set_value(std::move(s));
+  std::promise<std::pair<core::Status, size_t>> failed;
+  store->AppendExecutions(std::move(rows), [&failed](core::Status s, std::span<const int64_t> ids) {
+    failed.set_value({std::move(s), ids.size()});
   });
-  EXPECT_FALSE(failed.get_future().get().ok());
+  const auto [status, id_count] = failed.get_future().get();
+  EXPECT_FALSE(status.ok());
+  EXPECT_EQ(id_count, 0u);  // rows that were not kept have no ids
   EXPECT_EQ(QueryInt(path, "SELECT COUNT(*) FROM " + table), 1);
   EXPECT_TRUE(Query(*store, Q("o", "b")).empty());
   EXPECT_EQ(Append(*store, {MakeExecution("o", "c", At(9))}), std::vector<int64_t>{2});

@@ -20,7 +20,7 @@ class SqliteStore final : public Store {
   ~SqliteStore() override;
 
   void AppendExecutions(std::vector<ExecutionWrite> rows,
-                        std::function<void(core::Status, std::vector<int64_t>)> done) override;
+                        std::function<void(core::Status, std::span<const int64_t>)> done) override;
   void AppendHeartbeats(std::vector<StoredHeartbeat> rows, Done done) override;
   void RecordTransitions(std::vector<TransitionRecord> rows) override;
   void RecordHealth(std::vector<HealthRecord> rows) override;

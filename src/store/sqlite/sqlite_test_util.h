@@ -67,8 +67,8 @@ struct Q {
 // Appends and waits for the commit; fails the test on error.
 inline std::vector<int64_t> Append(Store& store, std::vector<ExecutionWrite> rows) {
   std::promise<std::pair<core::Status, std::vector<int64_t>>> p;
-  store.AppendExecutions(std::move(rows), [&p](core::Status s, std::vector<int64_t> ids) {
-    p.set_value({std::move(s), std::move(ids)});
+  store.AppendExecutions(std::move(rows), [&p](core::Status s, std::span<const int64_t> ids) {
+    p.set_value({std::move(s), std::vector<int64_t>(ids.begin(), ids.end())});
   });
   auto [status, ids] = p.get_future().get();
   EXPECT_TRUE(status.ok()) << status.ToString();

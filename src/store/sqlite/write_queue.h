@@ -26,7 +26,7 @@ class WriteContext;
 
 struct ExecutionBatch {
   std::vector<ExecutionWrite> rows;
-  std::function<void(core::Status, std::vector<int64_t>)> done;
+  std::function<void(core::Status, std::span<const int64_t>)> done;
 };
 
 struct HeartbeatBatch {

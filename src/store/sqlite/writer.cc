@@ -16,7 +16,7 @@ void AddDouble(std::atomic<double>& a, double v) {
 }  // namespace
 
 struct Writer::Outcome {
-  std::vector<std::vector<int64_t>> ids;  // per execution batch
+  std::vector<int64_t> ids;  // the group's execution batches' ids, batch after batch
   std::vector<core::Status> jobs;
   uint64_t heartbeats = 0;
 };
@@ -27,7 +27,7 @@ struct Writer::Acknowledgements {
   std::vector<ExecutionBatch> executions;
   std::vector<HeartbeatBatch> heartbeats;
   core::Status status;
-  std::vector<std::vector<int64_t>> ids;  // per execution batch
+  std::vector<int64_t> ids;  // batch after batch, as Outcome::ids
   void Run();
 };
 
@@ -157,16 +157,7 @@ core::Status Writer::AppendExecutions(WriteGroup& group, core::Timestamp now, Ou
   for (const ExecutionBatch& batch : group.executions) {
     for (const ExecutionWrite& row : batch.rows) rows.push_back(&row);
   }
-  std::vector<int64_t> ids;
-  if (core::Status s = appender_.Append(rows, now, ids); !s.ok()) return s;
-  out.ids.resize(group.executions.size());
-  auto next = ids.begin();
-  for (size_t i = 0; i < group.executions.size(); ++i) {
-    const auto end = next + static_cast<std::ptrdiff_t>(group.executions[i].rows.size());
-    out.ids[i].assign(next, end);
-    next = end;
-  }
-  return core::Status::Ok();
+  return appender_.Append(rows, now, out.ids);
 }
 
 void Writer::SetCompletionExecutor(CompletionExecutor executor) {
@@ -176,9 +167,7 @@ void Writer::SetCompletionExecutor(CompletionExecutor executor) {
 
 void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out) {
   if (status.ok()) {
-    uint64_t rows = 0;
-    for (const auto& ids : out.ids) rows += ids.size();
-    counters_.executions_written.fetch_add(rows, std::memory_order_relaxed);
+    counters_.executions_written.fetch_add(out.ids.size(), std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
   // Acknowledgements are handed on before jobs complete: a caller that Flush()es after appending
@@ -201,10 +190,14 @@ void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out
 }
 
 void Writer::Acknowledgements::Run() {
-  for (size_t i = 0; i < executions.size(); ++i) {
-    auto& done = executions[i].done;
-    if (!done) continue;
-    done(status, status.ok() ? std::move(ids[i]) : std::vector<int64_t>());
+  size_t next = 0;  // the batch's first id in `ids`
+  for (ExecutionBatch& batch : executions) {
+    const size_t rows = batch.rows.size();
+    if (batch.done) {
+      batch.done(status, status.ok() ? std::span<const int64_t>(ids).subspan(next, rows)
+                                     : std::span<const int64_t>());
+    }
+    next += rows;
   }
   for (HeartbeatBatch& batch : heartbeats) {
     if (batch.done) batch.done(status);
