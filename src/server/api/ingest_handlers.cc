@@ -17,6 +17,9 @@ namespace {
 
 using core::Status;
 
+// The transport leaves room after each body, so parsing does not copy it.
+static_assert(kBodyPadding >= kParsePadding);
+
 core::Result<BodyFormat> FormatOf(const HttpRequest& r) {
   const auto type = r.headers.Get("Content-Type");
   if (!type) return BodyFormat::kJson;  // lenient: a bare body is JSON

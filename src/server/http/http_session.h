@@ -3,7 +3,6 @@
 
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -61,7 +60,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   PeerInfo peer_;
   Registration registration_;
   beast::flat_buffer buffer_;  // reused across requests; may hold the next pipelined one
-  std::optional<beast::http::request_parser<beast::http::string_body>> parser_;
+  std::optional<beast::http::request_parser<PaddedStringBody>> parser_;
   std::string head_;       // the response head being written, reused
   HttpResponse response_;  // owns the body being written
   Phase phase_ = Phase::kReading;

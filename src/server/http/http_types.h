@@ -16,6 +16,10 @@ enum class Method { kGet, kHead, kPost, kPut, kDelete, kPatch, kOptions, kOther 
 
 std::string_view MethodName(Method m);  // "GET", ...
 
+// Spare capacity the transport leaves after a request body (see HttpRequest::body): what a JSON
+// parser that reads past its input (simdjson) needs to parse the body in place.
+inline constexpr size_t kBodyPadding = 64;
+
 // ASCII case-insensitive equality: header names, media types.
 bool IEquals(std::string_view a, std::string_view b);
 // `s` without leading and trailing spaces and tabs (HTTP's optional whitespace).
@@ -42,7 +46,9 @@ struct HttpRequest {
   std::string path;                                        // percent-decoded path, no query
   std::vector<std::pair<std::string, std::string>> query;  // percent-decoded, in order
   Headers headers;
-  std::string body;            // already gunzipped when Content-Encoding was gzip
+  // Already gunzipped when Content-Encoding was gzip. Received with a Content-Length (and not
+  // gunzipped), its capacity leaves at least kBodyPadding bytes after its content.
+  std::string body;
   std::string remote_address;  // "127.0.0.1"
   bool remote_is_loopback = false;
 

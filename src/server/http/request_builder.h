@@ -2,15 +2,15 @@
 #pragma once
 
 #include <boost/beast/http/message.hpp>
-#include <boost/beast/http/string_body.hpp>
 #include <optional>
 #include <string>
 
 #include "server/http/http_types.h"
+#include "server/http/padded_string_body.h"
 
 namespace vitals::server {
 
-using BeastRequest = boost::beast::http::request<boost::beast::http::string_body>;
+using BeastRequest = boost::beast::http::request<PaddedStringBody>;
 
 struct PeerInfo {
   std::string address;  // "127.0.0.1", "::1"

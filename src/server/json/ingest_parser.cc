@@ -6,6 +6,8 @@
 #include <functional>
 
 namespace vitals::server {
+
+static_assert(kParsePadding >= simdjson::SIMDJSON_PADDING);
 namespace {
 
 namespace dom = simdjson::dom;
@@ -184,7 +186,7 @@ core::Status ForEachItem(std::string& body, BodyFormat format,
     }
   };
   if (format == BodyFormat::kJson) {
-    body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+    body.reserve(body.size() + kParsePadding);
     dom::element root;
     if (auto err = parser.parse(body.data(), body.size(), false).get(root)) {
       return core::Status::InvalidArgument(std::string("body: malformed JSON (") +
@@ -266,7 +268,7 @@ core::Result<ParsedHeartbeats> ParseHeartbeats(std::string& body, BodyFormat for
 
 core::Result<QueueDepthReport> ParseQueueDepth(std::string& body) {
   thread_local dom::parser parser;
-  body.reserve(body.size() + simdjson::SIMDJSON_PADDING);
+  body.reserve(body.size() + kParsePadding);
   dom::object obj;
   if (parser.parse(body.data(), body.size(), false).get(obj)) {
     return core::Status::InvalidArgument("body: expected a JSON object");

@@ -41,9 +41,12 @@ struct ParsedHeartbeats {
   size_t items = 0;
 };
 
+// Spare capacity after a body's text that lets the parsers below read it in place.
+inline constexpr size_t kParsePadding = 64;
+
 // Parses execution records. Every event gets `organization_id` (from the caller's credentials;
 // an item naming another organization is rejected) and, when it has no timestamp, `now`.
-// `body` may be reallocated (the parser needs padding after the text). Fails with
+// `body` is reallocated unless its capacity leaves kParsePadding bytes after the text. Fails with
 // InvalidArgument only when the body as a whole is not JSON of the expected shape.
 core::Result<ParsedExecutions> ParseExecutions(std::string& body, BodyFormat format,
                                                std::string_view organization_id,
