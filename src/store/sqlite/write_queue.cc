@@ -70,16 +70,21 @@ void WriteQueue::Push(BackgroundBatch batch) {
 }
 
 WriteGroup WriteQueue::Take(std::chrono::steady_clock::time_point deadline) {
+  // The next group's batch vector, sized like the last group's and allocated before the lock
+  // every push waits on: one allocation instead of growth by doubling under it (each step moving
+  // every batch, the larger steps taking malloc's slow path).
+  std::vector<ExecutionBatch> next_executions;
+  next_executions.reserve(next_group_batches_);
   std::unique_lock lock(mu_);
   cv_.wait_until(lock, deadline, [&] { return closed_ || !pending_.empty(); });
   WriteGroup group = std::move(pending_);
   pending_ = WriteGroup();
-  // The next group is likely about as big: one allocation instead of growing by doubling under
-  // the lock (each step moving every batch, and the larger steps taking malloc's slow path).
-  pending_.executions.reserve(std::max(kMinGroupBatches, group.executions.size()));
+  pending_.executions = std::move(next_executions);
   depth_.store(0, std::memory_order_relaxed);
   background_rows_ = 0;
   group.closed = closed_;
+  lock.unlock();
+  next_group_batches_ = std::max(kMinGroupBatches, group.executions.size());
   return group;
 }
 

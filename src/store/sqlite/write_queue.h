@@ -73,6 +73,7 @@ class WriteQueue {
   void Push(BackgroundBatch batch);
 
   // Waits until something is queued, the queue is closed, or `deadline`; then takes everything.
+  // REQUIRES: one consumer (the writer thread); pushes may come from any thread.
   WriteGroup Take(std::chrono::steady_clock::time_point deadline);
   // Refuses further pushes; Take() then returns what is left, marked closed.
   void Close();
@@ -97,6 +98,7 @@ class WriteQueue {
   size_t background_rows_ = 0;
   std::atomic<uint64_t> background_dropped_{0};
   bool closed_ = false;
+  size_t next_group_batches_ = 0;  // capacity for the next group's batches; Take's caller only
 };
 
 }  // namespace vitals::store
