@@ -5,14 +5,20 @@
 // Four producers each append a fixed number of 1,000-row batches across 10,000 agents, keeping a
 // few batches in flight as concurrent HTTP requests would; a reader queries one agent's recent
 // executions every few milliseconds throughout.
+//
+// Beside it, the fixed cost of one group commit: one-row appends, one at a time, so every row is
+// its own commit. The requests of one group share that cost, so the single-event POST rate rises
+// with the group size.
 #include <benchmark/benchmark.h>
 #include <stdlib.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <thread>
 
@@ -144,6 +150,74 @@ BENCHMARK(BM_DurableIngestWithQueries)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);
+
+double ProcessCpuSeconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  const auto seconds = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6;
+  };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
+// Appends one row and waits for its acknowledgement: with nothing else queued, one commit.
+core::Status AppendOne(Store& store, const ExecutionWrite& row) {
+  std::mutex mu;
+  std::condition_variable cv;
+  std::optional<core::Status> result;
+  store.AppendExecutions({row}, [&](core::Status s, std::span<const int64_t>) {
+    std::lock_guard lock(mu);
+    result = std::move(s);
+    cv.notify_one();
+  });
+  std::unique_lock lock(mu);
+  cv.wait(lock, [&] { return result.has_value(); });
+  return *result;
+}
+
+// Arg: 1 for synchronous=full (the default), 0 for normal, which leaves out the WAL's fdatasync
+// and so shows what that call costs. CPU is the whole process's: writer, checkpointer and this
+// thread.
+void BM_SingleRowCommit(benchmark::State& state) {
+  // Past the first checkpoints, so the WAL is overwritten in place as in a running server rather
+  // than grown (growing costs a block allocation and an inode write per commit).
+  constexpr int kWarmUpCommits = 4000;
+  std::string dir_pattern =
+      (std::filesystem::temp_directory_path() / "vitals_bench_XXXXXX").string();
+  const std::filesystem::path dir = mkdtemp(dir_pattern.data());
+  SqliteOptions options;
+  options.path = (dir / "bench.db").string();
+  options.synchronous = state.range(0) == 1 ? "full" : "normal";
+  auto opened = OpenSqliteStore(options);
+  if (!opened.ok()) {
+    state.SkipWithError(opened.status().ToString().c_str());
+    return;
+  }
+  Store& store = **opened;
+  std::mt19937_64 rng(7);
+  const std::vector<ExecutionWrite> pool = MakeBatch(rng, 0, 0);
+  size_t next = 0;
+  uint64_t failures = 0;
+  for (int i = 0; i < kWarmUpCommits; ++i) {
+    if (!AppendOne(store, pool[next++ % pool.size()]).ok()) ++failures;
+  }
+  const StoreStats before = store.Stats();
+  const double cpu_before = ProcessCpuSeconds();
+  for (auto _ : state) {
+    if (!AppendOne(store, pool[next++ % pool.size()]).ok()) ++failures;
+  }
+  const double cpu_seconds = ProcessCpuSeconds() - cpu_before;
+  const StoreStats after = store.Stats();
+  const double commits = static_cast<double>(after.commits - before.commits);
+  state.counters["commits"] = commits;
+  state.counters["commit_us_avg"] =
+      (after.commit_ms_total - before.commit_ms_total) * 1e3 / commits;
+  state.counters["cpu_us_per_commit"] = cpu_seconds * 1e6 / commits;
+  state.counters["failures"] = static_cast<double>(failures);
+  opened->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_SingleRowCommit)->Arg(1)->Arg(0)->Iterations(5000)->Unit(benchmark::kMicrosecond);
 
 }  // namespace
 }  // namespace vitals::store
