@@ -24,6 +24,7 @@ void SetLogLevel(const std::string& level) {
 struct ServeFlags {
   std::string config_file;
   std::map<std::string, std::string> values;  // flag -> text, for the flags given
+  std::map<std::string, bool> switches;       // flag -> value, for on/off flags
   std::map<std::string, CLI::Option*> options;
 };
 
@@ -48,7 +49,9 @@ int Run(ServeFlags& flags) {
   for (const server::ConfigOption& o : server::ConfigOptions()) {
     CLI::Option* opt = flags.options[o.flag];
     if (!opt || opt->count() == 0) continue;
-    const std::string text = opt->get_type_size() == 0 ? "true" : flags.values[o.flag];
+    const auto on = flags.switches.find(o.flag);
+    const std::string text =
+        on == flags.switches.end() ? flags.values[o.flag] : (on->second ? "true" : "false");
     if (core::Status s = o.set(config, text); !s.ok()) {
       std::cerr << "vitals serve: " << o.flag << ": " << s.message() << "\n";
       return 2;
@@ -94,8 +97,8 @@ std::function<int()> AddServeCommand(CLI::App& app) {
   for (const server::ConfigOption& o : server::ConfigOptions()) {
     const std::string help =
         o.help + "  [key: " + o.key + "] [env: " + o.env + "] [default: " + o.show(defaults) + "]";
-    if (o.flag == "--insecure") {
-      flags->options[o.flag] = cmd->add_flag(o.flag, help);
+    if (o.flag == "--insecure") {  // bare, or --insecure=true|false
+      flags->options[o.flag] = cmd->add_flag(o.flag, flags->switches[o.flag], help);
     } else {
       flags->options[o.flag] = cmd->add_option(o.flag, flags->values[o.flag], help);
     }

@@ -2,6 +2,7 @@
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <spdlog/spdlog.h>
 
 #include <stdexcept>
 
@@ -57,7 +58,69 @@ bool ScopeAllows(store::KeyScope have, store::KeyScope required) {
 }
 
 Authenticator::Authenticator(store::Store& store, const core::Clock* clock, core::Duration ttl)
-    : store_(store), clock_(clock), ttl_(ttl) {}
+    : store_(store), clock_(clock), ttl_(ttl) {
+  auto keys = store_.HasActiveApiKeys();
+  if (keys.ok() && !*keys) mode_ = Mode::kPendingOpen;
+}
+
+void Authenticator::PermitOpenMode() {
+  Mode pending = Mode::kPendingOpen;
+  mode_.compare_exchange_strong(pending, Mode::kOpen);
+}
+
+void Authenticator::BecomeKeyed() {
+  if (mode_.exchange(Mode::kKeyed) != Mode::kKeyed) {
+    spdlog::warn(
+        "an API key exists now: every request needs one for the rest of this server's life");
+  }
+}
+
+void Authenticator::KeyCreated() {
+  BecomeKeyed();
+  Invalidate();
+}
+
+void Authenticator::Poll() {
+  const core::Timestamp now = clock_->Now();
+  if (mode_.load() == Mode::kKeyed) {
+    (void)KeysRemain(now);
+    return;
+  }
+  auto exist = KeysExist(now);
+  if (exist.ok() && *exist) BecomeKeyed();
+}
+
+bool Authenticator::KeysRemain(core::Timestamp now) {
+  auto exist = KeysExist(now);
+  std::lock_guard lock(mu_);
+  if (!exist.ok() || *exist) {
+    warned_no_keys_ = false;
+    return true;
+  }
+  if (!warned_no_keys_) {
+    warned_no_keys_ = true;
+    spdlog::error(
+        "no active API key remains: every request is refused (401) until an operator creates one "
+        "(vitals keys create --db <file>)");
+  }
+  return false;
+}
+
+core::Status Authenticator::Refuse(core::Status status, core::Timestamp now) {
+  if (KeysRemain(now)) return status;
+  return core::Status::Unauthenticated(
+      "this server has no active api key left; the operator must create one (vitals keys create)");
+}
+
+core::Result<std::set<std::string>> Authenticator::ActiveKeyIds(std::string_view organization_id) {
+  auto keys = store_.ListApiKeys(organization_id);
+  if (!keys.ok()) return keys.status();
+  std::set<std::string> ids;
+  for (const store::ApiKeyRecord& k : *keys) {
+    if (!k.revoked_at) ids.insert(k.id);
+  }
+  return ids;
+}
 
 std::string Authenticator::HashSecret(std::string_view secret) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -109,18 +172,25 @@ core::Result<bool> Authenticator::KeysExist(core::Timestamp now) {
 core::Status Authenticator::Authenticate(const HttpRequest& request, store::KeyScope required,
                                          RequestContext* ctx) {
   const core::Timestamp now = clock_->Now();
-  auto exist = KeysExist(now);
-  if (!exist.ok()) return exist.status();
-  if (!*exist) {
-    ctx->organization_id = std::string(kDefaultOrganization);
-    ctx->scope = store::KeyScope::kAdmin;
-    ctx->key_id.clear();
-    return core::Status::Ok();
+  if (mode_.load() != Mode::kKeyed) {
+    auto exist = KeysExist(now);
+    if (!exist.ok()) return exist.status();
+    if (*exist) {
+      BecomeKeyed();
+    } else if (mode_.load() == Mode::kPendingOpen) {
+      return core::Status::Unavailable("starting: not serving requests yet");
+    } else {
+      ctx->organization_id = std::string(kDefaultOrganization);
+      ctx->scope = store::KeyScope::kAdmin;
+      ctx->key_id.clear();
+      return core::Status::Ok();
+    }
   }
   const auto credential = CredentialOf(request);
   if (!credential || credential->empty()) {
-    return core::Status::Unauthenticated(
-        "authentication required: send \"Authorization: Bearer <api key>\"");
+    return Refuse(core::Status::Unauthenticated(
+                      "authentication required: send \"Authorization: Bearer <api key>\""),
+                  now);
   }
   const std::string hash = HashSecret(*credential);
   std::optional<store::ApiKeyRecord> key;
@@ -141,7 +211,9 @@ core::Status Authenticator::Authenticate(const HttpRequest& request, store::KeyS
     if (by_hash_.size() > 10000) by_hash_.clear();  // bounded: unknown keys are cached too
     by_hash_[hash] = Cached{key, now + ttl_};
   }
-  if (!key || key->revoked_at) return core::Status::Unauthenticated("invalid or revoked api key");
+  if (!key || key->revoked_at) {
+    return Refuse(core::Status::Unauthenticated("invalid or revoked api key"), now);
+  }
   if (!ScopeAllows(key->scope, required)) {
     return core::Status::PermissionDenied(
         "this api key's scope (" + std::string(store::KeyScopeName(key->scope)) +

@@ -1,5 +1,7 @@
 #include "server/api/error_mapping.h"
 
+#include <spdlog/spdlog.h>
+
 #include "server/json/json_writer.h"
 
 namespace vitals::server {
@@ -50,8 +52,18 @@ HttpResponse ErrorResponse(int http_status, std::string_view code, std::string_v
 }
 
 HttpResponse ErrorResponse(const core::Status& status) {
-  return ErrorResponse(HttpStatusFor(status.code()), core::StatusCodeName(status.code()),
-                       status.message());
+  const int http_status = HttpStatusFor(status.code());
+  const std::string_view code = core::StatusCodeName(status.code());
+  if (status.code() == core::StatusCode::kIoError || status.code() == core::StatusCode::kInternal) {
+    // Their messages name the database file, SQL and system errors: for the operator's log, not
+    // for whoever sent the request.
+    spdlog::error("answering {} ({}): {}", http_status, code, status.message());
+    return ErrorResponse(http_status, code,
+                         status.code() == core::StatusCode::kIoError
+                             ? "storage error; the details are in the server log"
+                             : "internal error; the details are in the server log");
+  }
+  return ErrorResponse(http_status, code, status.message());
 }
 
 }  // namespace vitals::server

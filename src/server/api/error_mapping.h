@@ -1,5 +1,7 @@
 // The one table from core::StatusCode to HTTP status, and the JSON error body every failure
 // carries: {"error": "<message naming the problem>", "code": "invalid_argument", "status": 400}.
+// Storage and internal failures (kIoError, kInternal) are the exception: their details (file
+// paths, SQL) are logged, and the client gets a generic message.
 #pragma once
 
 #include "core/status.h"

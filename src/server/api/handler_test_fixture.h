@@ -30,6 +30,7 @@ class HandlerTest : public ::testing::Test {
     store_ = store::OpenSqliteStore(o).value();
     monitor_ = std::make_unique<engine::Monitor>(engine::MonitorOptions{}, &clock_);
     auth_ = std::make_unique<Authenticator>(*store_, &clock_);
+    auth_->PermitOpenMode();  // a fresh store: open, as a loopback server starts
     services_ = std::unique_ptr<Services>(
         new Services{*monitor_, *store_, *auth_, &clock_, nullptr, ApiLimits{}, {}});
   }

@@ -1,10 +1,12 @@
 // API keys: POST /api/v1/keys (the secret is shown once), GET /api/v1/keys, DELETE
-// /api/v1/keys/{id}. An admin key manages its own organization's keys only; before any key
-// exists (open mode, loopback) the first keys can be made for any organization.
+// /api/v1/keys/{id}. An admin key manages its own organization's keys only; on a server started
+// open (no key, loopback) the first key can be made for any organization, and the server is keyed
+// from then on. Revoking a key also closes its WebSocket/SSE streams.
 #include <simdjson.h>
 
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
+#include "server/api/stream_hub.h"
 #include "server/json/json_writer.h"
 
 namespace vitals::server {
@@ -52,7 +54,7 @@ void Create(HttpRequest& req, RequestContext& ctx, Responder respond, Services& 
   auto [secret, record] = Authenticator::NewKey(std::string(org), std::string(name),
                                                 *store::ParseKeyScope(scope_name), s.clock->Now());
   if (Status st = s.store.CreateApiKey(record); !st.ok()) return respond(ErrorResponse(st));
-  s.auth.Invalidate();
+  s.auth.KeyCreated();
   JsonWriter w;
   WriteKey(w, record, &secret);
   respond(HttpResponse::Json(201, w.Take()));
@@ -74,6 +76,7 @@ void Revoke(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
     return respond(ErrorResponse(st));
   }
   s.auth.Invalidate();
+  if (s.hub) s.hub->CloseKeyStreams(id);
   JsonWriter w;
   w.BeginObject().Field("id", id).Field("revoked", true).EndObject();
   respond(HttpResponse::Json(200, w.Take()));

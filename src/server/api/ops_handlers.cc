@@ -1,5 +1,7 @@
-// Operations: /metrics (Prometheus text format, scoped to the caller's organization), /healthz
-// (the process answers), /readyz (state restored, storage writable).
+// Operations: /metrics (Prometheus text format, scoped to the caller's organization; the
+// process-wide figures — ingest, HTTP, store, streams — only for the operator: open mode or an
+// admin key of Services::operator_organization), /healthz (the process answers), /readyz (state
+// restored, storage writable).
 #include <cstdio>
 
 #include "server/api/api_server.h"
@@ -123,6 +125,13 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
              static_cast<double>(f.open_alerts[static_cast<size_t>(sev)]));
   }
   AgentSeries(e, s.monitor.ListAgents(ctx.organization_id));
+  const auto reply = [&] {
+    respond(HttpResponse::Text(200, e.Take(), "text/plain; version=0.0.4; charset=utf-8"));
+  };
+  const bool operator_scope =
+      ctx.key_id.empty() ||
+      (ctx.scope == store::KeyScope::kAdmin && ctx.organization_id == s.operator_organization);
+  if (!operator_scope) return reply();
 
   // vitals' own health: process-wide, not per organization.
   const ApiCounters& c = s.counters;
@@ -169,7 +178,7 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
     e.Family("vitals_stream_slow_clients_total", "counter", "Clients closed for being too slow.");
     e.Sample("vitals_stream_slow_clients_total", "", static_cast<double>(hs.slow_closed));
   }
-  respond(HttpResponse::Text(200, e.Take(), "text/plain; version=0.0.4; charset=utf-8"));
+  reply();
 }
 
 }  // namespace

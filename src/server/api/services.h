@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <string>
 
 #include "core/clock.h"
 #include "engine/monitor.h"
@@ -54,6 +55,9 @@ struct Services {
   collect::CollectorRunner* collectors = nullptr;
   CheckRunner* checks = nullptr;
   Notifier* notifier = nullptr;
+  // Whose admin keys are the operator's: they (and open mode) see process-wide figures on
+  // /metrics, which would tell a tenant about other organizations' traffic.
+  std::string operator_organization = std::string(kDefaultOrganization);
 };
 
 }  // namespace vitals::server

@@ -81,7 +81,7 @@ bool StreamHub::Wants(const Client& client, const Message& m) {
 }
 
 void StreamHub::Deliver(const Client& client, const Message& m) {
-  if (!Wants(client, m)) return;
+  if (client.revoked || !Wants(client, m)) return;
   const bool sse = client.connection->kind() == StreamKind::kServerSentEvents;
   if (client.connection->Send(sse ? m.sse : m.ws)) {
     ++messages_sent_;
@@ -99,6 +99,7 @@ std::optional<HttpResponse> StreamHub::Accept(const HttpRequest& request, Stream
   auto client = std::make_shared<Client>();
   client->connection = connection;
   client->organization_id = ctx.organization_id;
+  client->key_id = ctx.key_id;
   if (auto agents = request.Query("agents")) client->agents = SplitAgents(*agents);
 
   std::optional<uint64_t> last_id;
@@ -205,6 +206,52 @@ void StreamHub::OnClose(const std::shared_ptr<StreamConnection>& connection) {
   auto org = orgs_.find(it->second->organization_id);
   if (org != orgs_.end()) std::erase(org->second.clients, it->second);
   by_connection_.erase(it);
+}
+
+void StreamHub::CloseRevoked(Client& client, std::string_view reason) {
+  if (client.revoked) return;
+  client.revoked = true;
+  if (client.connection->kind() == StreamKind::kServerSentEvents) {
+    JsonWriter w;
+    w.BeginObject().Field("type", "revoked").Key("data").BeginObject().Field("reason", reason);
+    w.EndObject().EndObject();
+    client.connection->Send(
+        std::make_shared<const std::string>("event: revoked\ndata: " + w.Take() + "\n\n"));
+  }
+  client.connection->CloseForPolicy(reason);
+}
+
+void StreamHub::CloseKeyStreams(std::string_view key_id) {
+  if (key_id.empty()) return;
+  std::lock_guard lock(mu_);
+  for (const auto& [connection, client] : by_connection_) {
+    if (client->key_id == key_id) CloseRevoked(*client, "api key revoked");
+  }
+}
+
+void StreamHub::Revalidate() {
+  const bool open = auth_.open();
+  std::set<std::string> organizations;
+  {
+    std::lock_guard lock(mu_);
+    for (const auto& [connection, client] : by_connection_) {
+      if (client->revoked) continue;
+      if (client->key_id.empty() && !open) CloseRevoked(*client, "api key required");
+      if (!client->key_id.empty()) organizations.insert(client->organization_id);
+    }
+  }
+  for (const std::string& org : organizations) {
+    auto active = auth_.ActiveKeyIds(org);  // outside the lock: a store read
+    if (!active.ok()) continue;             // cannot tell now; the next round will
+    std::lock_guard lock(mu_);
+    auto it = orgs_.find(org);
+    if (it == orgs_.end()) continue;
+    for (const auto& client : it->second.clients) {
+      if (!client->key_id.empty() && active->count(client->key_id) == 0) {
+        CloseRevoked(*client, "api key revoked");
+      }
+    }
+  }
 }
 
 void StreamHub::OnEvents(std::span<const engine::EngineEvent> events) {

@@ -9,6 +9,11 @@
 // then on) and {"type":"unsubscribe"} (all agents again); SSE clients subscribe with
 // ?agents=a1,a2. A slow client is closed by the transport (bounded queue); nobody waits for it.
 //
+// A stream lives only as long as its key: revoking the key closes it (WebSocket close 1008 "api
+// key revoked"; SSE a last `event: revoked` carrying the reason, then the end of the response) —
+// at once when revoked over the API, within a Revalidate() period when revoked elsewhere (another
+// process on the same database). Streams opened in open mode close once the server is keyed.
+//
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
@@ -49,6 +54,12 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
   // MonitorListener
   void OnEvents(std::span<const engine::EngineEvent> events) override;
 
+  // Closes the streams opened with key `key_id` (just revoked).
+  void CloseKeyStreams(std::string_view key_id);
+  // Closes every stream whose key is no longer active, and anonymous ones once the server is
+  // keyed. Reads the store; called periodically (about every 500 ms) by the application.
+  void Revalidate();
+
   // Seed 001's periodic "health:update": agents, integrations and alerts of each organization
   // that has listeners. Called every HEALTH_POLLING_INTERVAL by the application.
   void PublishSummaries();
@@ -64,7 +75,9 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
   struct Client {
     std::shared_ptr<StreamConnection> connection;
     std::string organization_id;
+    std::string key_id;            // "" in open mode
     std::set<std::string> agents;  // empty: every agent
+    bool revoked = false;          // closing for lost credentials; guarded by mu_
   };
   struct Message {
     uint64_t id;
@@ -83,6 +96,8 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
   const Message& Append(Org& org, std::string type, std::string agent_id, std::string data_json);
   void Deliver(const Client& client, const Message& m);
   static bool Wants(const Client& client, const Message& m);
+  // REQUIRES: mu_ held.
+  void CloseRevoked(Client& client, std::string_view reason);
   std::shared_ptr<Client> Find(const std::shared_ptr<StreamConnection>& c);
 
   const StreamHubOptions options_;

@@ -73,22 +73,6 @@ TEST_F(ServeTest, KillNineAfterAcknowledgedIngestLosesNothing) {
   EXPECT_EQ(in_log, acknowledged);
 }
 
-// `vitals keys create --db` while the server runs; returns {id, key}.
-std::pair<std::string, std::string> KeyViaDatabase(const std::string& db, const std::string& org,
-                                                   const std::string& scope) {
-  const std::string cmd = ServerProcess::DefaultBinary() + " keys create --db " + db + " --org " +
-                          org + " --scope " + scope + " --json";
-  FILE* f = ::popen(cmd.c_str(), "r");
-  std::string out;
-  char buf[512];
-  while (size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
-  EXPECT_EQ(::pclose(f), 0) << out;
-  simdjson::dom::parser p;
-  simdjson::dom::element e;
-  EXPECT_EQ(p.parse(out).get(e), simdjson::SUCCESS) << out;
-  return {ServeTest::Str(e["id"]), ServeTest::Str(e["key"])};
-}
-
 TEST_F(ServeTest, OrganizationsNeverSeeEachOther) {
   StartServer();
   // Open mode: the first key can be made over HTTP, for any organization...

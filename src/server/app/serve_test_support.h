@@ -22,6 +22,22 @@ class ServeTest : public ::testing::Test {
     std::string_view s;
     return e.get_string().get(s) ? std::string() : std::string(s);
   }
+  // `vitals keys create --db` (the server may be running); returns {id, key}.
+  static std::pair<std::string, std::string> KeyViaDatabase(const std::string& db,
+                                                            const std::string& org,
+                                                            const std::string& scope) {
+    const std::string cmd = ServerProcess::DefaultBinary() + " keys create --db " + db + " --org " +
+                            org + " --scope " + scope + " --json";
+    FILE* f = ::popen(cmd.c_str(), "r");
+    std::string out;
+    char buf[512];
+    while (size_t n = std::fread(buf, 1, sizeof buf, f)) out.append(buf, n);
+    EXPECT_EQ(::pclose(f), 0) << out;
+    simdjson::dom::parser p;
+    simdjson::dom::element e;
+    EXPECT_EQ(p.parse(out).get(e), simdjson::SUCCESS) << out;
+    return {Str(e["id"]), Str(e["key"])};
+  }
 
  protected:
   void SetUp() override {

@@ -12,11 +12,6 @@ namespace {
 using core::Status;
 using Clock = std::chrono::steady_clock;
 
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" || host == "[::1]" ||
-         host.rfind("127.", 0) == 0;
-}
-
 std::string Key(std::string_view org, std::string_view agent) {
   std::string k(org);
   k += '\x1f';
@@ -39,25 +34,13 @@ Status ServerApp::Start() {
   if (!opened.ok()) return opened.status();
   store_ = std::move(*opened);
 
-  auto keys = store_->HasActiveApiKeys();
-  if (!keys.ok()) return keys.status();
-  if (!*keys && !IsLoopback(config_.host())) {
-    if (!config_.insecure) {
-      return Status::FailedPrecondition(
-          "refusing to listen on " + config_.listen +
-          " without API keys: anyone could read and write. Create a key (vitals keys create) or "
-          "pass --insecure");
-    }
-    spdlog::warn("listening on {} with no API keys (--insecure): the API is open to anyone",
-                 config_.listen);
-  }
-
   monitor_ = std::make_unique<engine::Monitor>(MonitorOptionsFor(config_), clock_);
   auth_ = std::make_unique<Authenticator>(*store_, clock_);
   hub_ = std::make_unique<StreamHub>(StreamHubOptions{}, *auth_, *monitor_, clock_);
   recorder_ = std::make_unique<HealthRecorder>(*store_);
   services_ = std::unique_ptr<Services>(
       new Services{*monitor_, *store_, *auth_, clock_, hub_.get(), ApiLimits{}, {}});
+  services_->operator_organization = config_.system_organization;
   monitor_->AddListener(hub_.get());
   monitor_->AddListener(recorder_.get());
   subsystems_ = std::make_unique<Subsystems>(config_, *monitor_, *store_, clock_);
@@ -65,11 +48,16 @@ Status ServerApp::Start() {
   api_ = std::make_unique<ApiServer>(*services_, config_.web_root);
   http_ = std::make_unique<HttpServer>(HttpOptionsFor(config_), *api_, *hub_);
   if (Status s = http_->Start(); !s.ok()) return s;
+  if (Status s = DecideOpenMode(); !s.ok()) {
+    http_->Stop();
+    return s;
+  }
   // Acknowledgements leave the writer thread: it starts the next group commit while an event loop
   // thread updates the engine and answers this one's requests.
   store_->SetCompletionExecutor(http_->NewSerialExecutor());
-  spdlog::info("listening on {}:{} db={} mode={}", config_.host(), http_->port(), config_.db,
-               *keys ? "api-keys" : "open (organization \"default\")");
+  spdlog::info("listening on {}:{} ({}) db={} mode={}", config_.host(), http_->port(),
+               http_->bound_address(), config_.db,
+               auth_->open() ? "open (organization \"default\")" : "api-keys");
 
   if (Status s = Restore(); !s.ok()) {
     http_->Stop();
@@ -83,6 +71,24 @@ Status ServerApp::Start() {
   }
   services_->ready.store(true, std::memory_order_release);
   maintenance_ = std::thread([this] { Maintain(); });
+  return Status::Ok();
+}
+
+// Open mode needs no active key at start and either a loopback address — the one actually bound,
+// not the name given — or --insecure. Until this allows it, requests are refused.
+Status ServerApp::DecideOpenMode() {
+  if (!auth_->starts_open()) return Status::Ok();
+  if (!http_->loopback()) {
+    if (!config_.insecure) {
+      return Status::FailedPrecondition(
+          "refusing to listen on " + config_.listen + " (bound to " + http_->bound_address() +
+          ", not a loopback address) without API keys: anyone could read and write. Create a "
+          "key (vitals keys create) or pass --insecure");
+    }
+    spdlog::warn("listening on {} with no API keys (--insecure): the API is open to anyone",
+                 config_.listen);
+  }
+  auth_->PermitOpenMode();
   return Status::Ok();
 }
 
@@ -197,6 +203,8 @@ void ServerApp::Maintain() {
     cv_.wait_for(lock, std::chrono::milliseconds(500));
     if (stopping_) break;
     lock.unlock();
+    auth_->Poll();
+    hub_->Revalidate();
     const auto now = Clock::now();
     if (now >= next_history) {
       recorder_->Flush();

@@ -35,6 +35,7 @@ class ServerApp {
   uint16_t port() const;
 
  private:
+  core::Status DecideOpenMode();
   core::Status Restore();
   void Maintain();  // the maintenance thread: checkpoints, history, summaries, retention
   void Checkpoint(bool all);

@@ -49,6 +49,8 @@ core::Status HttpServer::Start() {
   state_ = std::move(state);
   listener_ = std::move(listener);
   port_ = listener_->port();
+  bound_address_ = listener_->address();
+  loopback_ = listener_->loopback();
   listener_->Start();
   threads_.reserve(static_cast<size_t>(options_.threads));
   for (int i = 0; i < options_.threads; ++i) {

@@ -69,6 +69,10 @@ class HttpServer final {
   void Stop();
   // The bound port; valid after a successful Start().
   uint16_t port() const { return port_; }
+  // The address actually bound (the listen host resolved), and whether it is a loopback address
+  // (127.0.0.0/8, ::1, or either IPv4-mapped); valid after a successful Start().
+  const std::string& bound_address() const { return bound_address_; }
+  bool loopback() const { return loopback_; }
   // A prober for active checks on this server's event loop threads; nullptr before a successful
   // Start(). Stop it (ProbeClient::Stop) before Stop()ping the server.
   std::unique_ptr<ProbeClient> NewProbeClient();
@@ -86,6 +90,8 @@ class HttpServer final {
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;
   uint16_t port_ = 0;
+  std::string bound_address_;
+  bool loopback_ = false;
 };
 
 }  // namespace vitals::server

@@ -19,6 +19,13 @@ core::Status ListenError(const HttpServerOptions& options, std::string_view what
                                ec.message());
 }
 
+bool IsLoopback(const net::ip::address& a) {
+  if (a.is_v4()) return a.to_v4().is_loopback();
+  const net::ip::address_v6 v6 = a.to_v6();
+  if (v6.is_v4_mapped()) return net::ip::make_address_v4(net::ip::v4_mapped, v6).is_loopback();
+  return v6.is_loopback();
+}
+
 }  // namespace
 
 Listener::Listener(std::shared_ptr<ServerState> state)
@@ -43,7 +50,11 @@ core::Status Listener::Listen() {
   if (ec) return ListenError(options, "", ec);
   acceptor_.listen(net::socket_base::max_listen_connections, ec);
   if (ec) return ListenError(options, "", ec);
-  port_ = acceptor_.local_endpoint(ec).port();
+  const tcp::endpoint bound = acceptor_.local_endpoint(ec);
+  if (ec) return ListenError(options, "", ec);
+  port_ = bound.port();
+  address_ = bound.address().to_string();
+  loopback_ = IsLoopback(bound.address());
   return core::Status::Ok();
 }
 

@@ -21,6 +21,10 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   // the reason ("address already in use").
   core::Status Listen();
   uint16_t port() const { return port_; }
+  // The bound address, and whether it is a loopback one (also as an IPv4-mapped IPv6 address);
+  // valid after a successful Listen().
+  const std::string& address() const { return address_; }
+  bool loopback() const { return loopback_; }
   // Starts accepting.
   void Start();
   // Stops accepting; thread-safe, idempotent.
@@ -35,6 +39,8 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   net::basic_socket_acceptor<tcp, Executor> acceptor_;
   Timer retry_timer_;
   uint16_t port_ = 0;
+  std::string address_;
+  bool loopback_ = false;
 };
 
 }  // namespace vitals::server

@@ -26,6 +26,10 @@ class StreamConnection {
   virtual bool Send(std::shared_ptr<const std::string> message) = 0;
   // Closes the connection (WebSocket close frame with `reason`; SSE: end of response).
   virtual void Close(std::string_view reason) = 0;
+  // Closes the connection because its client may no longer see it (revoked credentials):
+  // WebSocket close frame 1008 (policy violation) with `reason`; SSE has no close code, so the
+  // application's last Send() says why, then the response ends. Queued messages go out first.
+  virtual void CloseForPolicy(std::string_view reason) = 0;
   virtual bool closed() const = 0;
   virtual StreamKind kind() const = 0;
   // Messages queued and not yet written.

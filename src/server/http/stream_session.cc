@@ -7,6 +7,7 @@ namespace {
 
 constexpr int kNormalClosure = 1000;
 constexpr int kGoingAway = 1001;
+constexpr int kPolicyViolation = 1008;
 constexpr std::chrono::milliseconds kShutdownGrace{500};
 
 }  // namespace
@@ -27,6 +28,12 @@ bool StreamSession::Send(std::shared_ptr<const std::string> message) {
 void StreamSession::Close(std::string_view reason) {
   Follow(queue_.Close(kNormalClosure, std::string(reason), /*discard=*/false),
          state_->options.close_timeout);
+}
+
+void StreamSession::CloseForPolicy(std::string_view reason) {
+  // An SSE session cuts a 1008 close at once (its too-slow code): it ends normally, drained.
+  const int code = kind() == StreamKind::kWebSocket ? kPolicyViolation : kNormalClosure;
+  Follow(queue_.Close(code, std::string(reason), /*discard=*/false), state_->options.close_timeout);
 }
 
 void StreamSession::Shutdown() {

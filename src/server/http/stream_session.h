@@ -29,6 +29,7 @@ class StreamSession : public StreamConnection,
   // StreamConnection.
   bool Send(std::shared_ptr<const std::string> message) final;
   void Close(std::string_view reason) final;
+  void CloseForPolicy(std::string_view reason) final;
   bool closed() const final { return queue_.closed(); }
   size_t queued() const final { return queue_.size(); }
 

@@ -74,7 +74,7 @@ std::string ServerProcess::DefaultBinary() {
 core::Status ServerProcess::Start(uint16_t port, std::chrono::milliseconds timeout) {
   port_ = port ? port : FreePort();
   std::vector<std::string> args = {
-      binary_, "serve", "--listen", "127.0.0.1:" + std::to_string(port_), "--db", db_};
+      binary_, "serve", "--listen", host_ + ":" + std::to_string(port_), "--db", db_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = ::fork();
   if (pid_ < 0) return core::Status::Internal("fork failed");

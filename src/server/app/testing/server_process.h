@@ -18,6 +18,9 @@ class ServerProcess {
   ServerProcess(std::string binary, std::string db, std::vector<std::string> extra_args = {});
   ~ServerProcess();  // kills the process if still running
 
+  // Listens on `host` instead of 127.0.0.1: one that /readyz is still reached on through
+  // 127.0.0.1 (0.0.0.0, localhost).
+  void set_host(std::string host) { host_ = std::move(host); }
   // Starts on `port` (0: pick a free one) and waits until /readyz answers 200.
   core::Status Start(uint16_t port = 0,
                      std::chrono::milliseconds timeout = std::chrono::seconds(60));
@@ -40,6 +43,7 @@ class ServerProcess {
   std::string db_;
   std::vector<std::string> extra_args_;
   std::string log_path_;
+  std::string host_ = "127.0.0.1";
   pid_t pid_ = -1;
   uint16_t port_ = 0;
 };
