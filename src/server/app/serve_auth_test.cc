@@ -99,11 +99,16 @@ TEST_F(ServeAuthTest, AServerStartedWithKeysStaysKeyedWhenItsLastKeyIsRevoked) {
 TEST_F(ServeAuthTest, AServerStartedOpenIsKeyedFromItsFirstKeyOn) {
   StartServer();
   EXPECT_EQ(Call(Method::kGet, "/api/health/agents").status, 200);
+  WebSocketClient anonymous;
+  ASSERT_TRUE(anonymous.Connect("127.0.0.1", port(), "/ws/health").ok());
+  ASSERT_NE(AwaitWs(anonymous, "connected"), "");
   auto created =
       Call(Method::kPost, "/api/v1/keys", R"({"organization_id":"default","scope":"admin"})");
   ASSERT_EQ(created.status, 201) << created.body;
   const std::string id = Str(Json(created)["id"]), key = Str(Json(created)["key"]);
   EXPECT_EQ(Call(Method::kGet, "/api/health/agents").status, 401);
+  EXPECT_EQ(AwaitClose(anonymous, 1500ms), 1008);  // open mode is over for streams too
+  EXPECT_EQ(anonymous.close_reason(), "api key required");
   ASSERT_EQ(Call(Method::kDelete, "/api/v1/keys/" + id, "", key).status, 200);
   std::this_thread::sleep_for(2500ms);
   EXPECT_EQ(Call(Method::kGet, "/api/health/agents").status, 401);

@@ -47,7 +47,8 @@ std::vector<ConfigOption> BuildOptions() {
                [](const C& c) { return c.db; }});
   o.push_back(
       {"server.insecure", "VITALS_INSECURE", "--insecure",
-       "Allow listening on a non-loopback address without API keys",
+       "Allow listening on a non-loopback address without API keys (--insecure or "
+       "--insecure=true|false)",
        [](C& c, std::string_view t) { return ParseBool("server.insecure", t, &c.insecure); },
        [](const C& c) { return std::string(c.insecure ? "true" : "false"); }});
   o.push_back({"log.level", "VITALS_LOG_LEVEL", "--log-level",
