@@ -8,6 +8,7 @@
 #include "core/clock.h"
 #include "engine/monitor.h"
 #include "server/api/authenticator.h"
+#include "server/api/operator_grants.h"
 #include "store/store.h"
 
 namespace vitals::collect {
@@ -54,6 +55,8 @@ struct Services {
   collect::CollectorRunner* collectors = nullptr;
   CheckRunner* checks = nullptr;
   Notifier* notifier = nullptr;
+  // What tenants may ask of the host (tenant_policy.h); set before the first request.
+  OperatorGrants grants = {};
 };
 
 }  // namespace vitals::server

@@ -97,7 +97,7 @@ TEST_F(ServeSubsystemsTest, ACheckTakesAnIntegrationDownAndUpAndTheWebhookHearsB
 }
 
 TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalates) {
-  StartServer({"--collect-system", "false"});
+  StartServer({"--collect-system", "false", "--allow-paths", dir_.string()});
   const auto ws = dir_ / "workspace";
   std::filesystem::create_directories(ws);
   const std::string spec = R"({"id":"scratch","path":")" + ws.string() +
@@ -114,14 +114,32 @@ TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalate
   const std::string list = Call(Method::kGet, "/api/v1/workspaces").body;
   EXPECT_NE(list.find("\"file_count\":2"), std::string::npos) << list;
   // A bad registration names the field and registers nothing.
-  auto bad = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"x","path":"/no/such/dir"})");
+  auto bad = Call(Method::kPost, "/api/v1/workspaces",
+                  R"({"id":"x","path":")" + (dir_ / "no-such-dir").string() + R"("})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("path"), std::string::npos) << bad.body;
   EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces").body.find("\"x\""), std::string::npos);
 }
 
-TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
+TEST_F(ServeSubsystemsTest, WithoutTheOperatorsFlagsAKeyCannotRunCommandsOrReadHostPaths) {
   StartServer({"--collect-system", "false"});
+  const std::string marker = (dir_ / "ran").string();
+  auto r =
+      Call(Method::kPost, "/api/v1/routes",
+           R"({"id":"cmd","kind":"command","command":["/usr/bin/touch",")" + marker + R"("]})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("--allow-command-routes"), std::string::npos) << r.body;
+  r = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"root","path":"/root"})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("--allow-paths"), std::string::npos) << r.body;
+  r = Call(Method::kPost, "/api/v1/databases",
+           R"({"id":"own","url":"sqlite://)" + (dir_ / "vitals.db").string() + R"("})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/routes").body, "[]");
+}
+
+TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
+  StartServer({"--collect-system", "false", "--allow-command-routes", "true"});
   const auto out = dir_ / "hook.log";
   const std::string route =
       R"({"id":"cmd","kind":"command","timeout_ms":5000,"command":["/bin/sh","-c","cat >> )" +

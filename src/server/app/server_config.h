@@ -59,6 +59,11 @@ struct ServerConfig {
   bool delivery_enabled = true;
   std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
 
+  // Issue 14: host-level powers granted to tenants' API keys (server/api/operator_grants.h).
+  bool allow_command_routes = false;
+  bool allow_private_targets = false;
+  std::vector<std::string> allow_paths;  // absolute directories
+
   // Parsed from `listen`.
   std::string host() const;
   uint16_t port() const;

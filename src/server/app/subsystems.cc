@@ -35,6 +35,25 @@ std::string Joined(const std::vector<std::string>& parts) {
   return out;
 }
 
+// The operator's grants, each announced: they hand host-level powers to every API key.
+OperatorGrants GrantsFor(const ServerConfig& c) {
+  OperatorGrants g;
+  g.allow_command_routes = c.allow_command_routes;
+  g.allow_private_targets = c.allow_private_targets;
+  g.allowed_paths = c.allow_paths;
+  g.database_path = c.db;
+  if (g.allow_command_routes) {
+    spdlog::warn("--allow-command-routes: API keys may run programs as this server's user");
+  }
+  if (g.allow_private_targets) {
+    spdlog::warn("--allow-private-targets: API keys may reach loopback and private addresses");
+  }
+  for (const std::string& d : g.allowed_paths) {
+    spdlog::info("--allow-paths: API keys may register workspaces and sqlite probes in {}", d);
+  }
+  return g;
+}
+
 }  // namespace
 
 // Turns collector levels into engine conditions: system alerts for the machine, workspace and
@@ -144,8 +163,12 @@ Subsystems::Subsystems(const ServerConfig& config, engine::Monitor& monitor, sto
 Subsystems::~Subsystems() { Stop(); }
 
 Status Subsystems::Prepare(Services& services) {
+  services.grants = GrantsFor(config_);
   if (config_.delivery_enabled) {
-    notifier_ = std::make_unique<Notifier>(store_, clock_);
+    NotifierOptions nopts;
+    nopts.allow_command_routes = config_.allow_command_routes;
+    nopts.allow_private_targets = config_.allow_private_targets;
+    notifier_ = std::make_unique<Notifier>(store_, clock_, nopts);
     notifier_->SetAgentLookup(MonitorAgentLookup(monitor_));
     if (Status s = notifier_->LoadFrom(store_); !s.ok()) spdlog::warn("delivery: {}", s.message());
     down_tracker_ = std::make_unique<DownTracker>(*notifier_);
@@ -174,7 +197,9 @@ Status Subsystems::Prepare(Services& services) {
   services.collectors = collectors_.get();
   if (config_.checks_enabled) {
     check_bridge_ = std::make_unique<CheckBridge>(monitor_);
-    checks_ = std::make_unique<CheckRunner>(clock_, check_bridge_.get());
+    CheckRunnerOptions ropts;
+    ropts.allow_private_targets = config_.allow_private_targets;
+    checks_ = std::make_unique<CheckRunner>(clock_, check_bridge_.get(), ropts);
     auto checks = checks_->LoadFrom(store_);
     if (!checks.ok()) return checks.status();
     for (const std::string& e : checks->errors) spdlog::warn("checks: {}", e);
