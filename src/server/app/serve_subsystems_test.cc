@@ -138,6 +138,21 @@ TEST_F(ServeSubsystemsTest, WithoutTheOperatorsFlagsAKeyCannotRunCommandsOrReadH
   EXPECT_EQ(Call(Method::kGet, "/api/v1/routes").body, "[]");
 }
 
+TEST_F(ServeSubsystemsTest, AStoredWorkspaceStopsWhenTheOperatorWithdrawsItsDirectory) {
+  const auto ws = dir_ / "workspace";
+  std::filesystem::create_directories(ws);
+  StartServer({"--collect-system", "false", "--allow-paths", dir_.string()});
+  ASSERT_EQ(
+      Call(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + ws.string() + R"("})")
+          .status,
+      201);
+  ASSERT_EQ(server_->Stop(), 0);
+  server_.reset();
+  StartServer({"--collect-system", "false"});
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces").body, R"({"workspaces":[]})");
+  EXPECT_NE(server_->LogTail().find("--allow-paths"), std::string::npos) << server_->LogTail();
+}
+
 TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
   StartServer({"--collect-system", "false", "--allow-command-routes", "true"});
   const auto out = dir_ / "hook.log";

@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include "collect/collector_specs.h"
+#include "server/api/tenant_policy.h"
 
 namespace vitals::server {
 namespace {
@@ -52,6 +53,19 @@ OperatorGrants GrantsFor(const ServerConfig& c) {
     spdlog::info("--allow-paths: API keys may register workspaces and sqlite probes in {}", d);
   }
   return g;
+}
+
+// Stored specs face today's grants: one registered before them, or under a grant since
+// withdrawn, does not run. `g` must outlive the load.
+collect::SpecAdmission AdmissionBy(const OperatorGrants& g) {
+  collect::SpecAdmission admission;
+  admission.workspace = [&g](collect::WorkspaceSpec& spec) {
+    auto path = AdmitWorkspacePath(spec.path, g);
+    if (path.ok()) spec.path = std::move(*path);
+    return path.status();
+  };
+  admission.database = [&g](const collect::DatabaseSpec& spec) { return AdmitDatabase(spec, g); };
+  return admission;
 }
 
 }  // namespace
@@ -191,7 +205,7 @@ Status Subsystems::Prepare(Services& services) {
   metrics_sink_ = std::make_unique<collect::MetricsSink>(store_, config_.system_organization,
                                                          collect_bridge_.get());
   collectors_ = std::make_unique<collect::CollectorRunner>(copts, metrics_sink_.get(), clock_);
-  auto loaded = collect::LoadCollectorSpecs(store_, *collectors_);
+  auto loaded = collect::LoadCollectorSpecs(store_, *collectors_, AdmissionBy(services.grants));
   if (!loaded.ok()) return loaded.status();
   for (const std::string& e : loaded->errors) spdlog::warn("collectors: {}", e);
   services.collectors = collectors_.get();
