@@ -33,6 +33,12 @@ void PostRoute(HttpRequest& req, RequestContext& ctx, Responder respond, Service
   auto route = ParseRouteSpec(req.body, ctx.organization_id);
   if (!route.ok()) return respond(ErrorResponse(route.status()));
   if (Status st = AdmitRoute(*route, s.grants); !st.ok()) return respond(ErrorResponse(st));
+  for (const DeliveryRoute& existing : s.notifier->ListRoutes(ctx.organization_id)) {
+    if (existing.id == route->id && existing.operator_defined) {
+      return respond(ErrorResponse(Status::FailedPrecondition(
+          "id: route " + route->id + " is defined in the server's config file")));
+    }
+  }
   if (Status st = Persist(s, ctx, kRouteKind, route->id, RouteSpecJson(*route, true)); !st.ok()) {
     return respond(ErrorResponse(st));
   }

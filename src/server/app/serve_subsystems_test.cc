@@ -153,13 +153,22 @@ TEST_F(ServeSubsystemsTest, AStoredWorkspaceStopsWhenTheOperatorWithdrawsItsDire
   EXPECT_NE(server_->LogTail().find("--allow-paths"), std::string::npos) << server_->LogTail();
 }
 
-TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
-  StartServer({"--collect-system", "false", "--allow-command-routes", "true"});
+// The command hook is the operator's, from the config file: it runs without
+// --allow-command-routes, which still keeps API keys from adding or replacing one.
+TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheConfigFilesCommandHookForRaiseAndResolution) {
   const auto out = dir_ / "hook.log";
-  const std::string route =
-      R"({"id":"cmd","kind":"command","timeout_ms":5000,"command":["/bin/sh","-c","cat >> )" +
-      out.string() + R"(; echo >> )" + out.string() + R"("]})";
-  ASSERT_EQ(Call(Method::kPost, "/api/v1/routes", route).status / 100, 2) << route;
+  const auto config = dir_ / "vitals.toml";
+  std::ofstream(config) << "[[routes]]\nid = 'cmd'\nkind = 'command'\ntimeout_ms = 5000\n"
+                           "command = ['/bin/sh', '-c', 'cat >> "
+                        << out.string() << "; echo >> " << out.string() << "']\n";
+  StartServer({"--collect-system", "false", "--config", config.string()});
+  EXPECT_NE(Call(Method::kGet, "/api/v1/routes").body.find(R"("id":"cmd")"), std::string::npos);
+  const std::string replace = R"({"id":"cmd","kind":"webhook","url":"http://127.0.0.1:9/"})";
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/routes", replace).status, 409);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/routes",
+                 R"({"id":"mine","kind":"command","command":["/bin/true"]})")
+                .status,
+            403);
   auto r =
       Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"orchestrator","depth":150})");
   ASSERT_EQ(r.status, 200) << r.body;

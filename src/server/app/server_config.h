@@ -63,6 +63,14 @@ struct ServerConfig {
   bool allow_command_routes = false;
   bool allow_private_targets = false;
   std::vector<std::string> allow_paths;  // absolute directories
+  // Routes, workspaces and databases of the config file's [[routes]], [[workspaces]] and
+  // [[databases]] (operator_resources.h): the operator's own, outside the grants.
+  struct OperatorResource {
+    std::string kind;  // "routes", "workspaces", "databases"
+    std::string organization;
+    std::string spec_json;  // as the API would take it
+  };
+  std::vector<OperatorResource> operator_resources;
 
   // Parsed from `listen`.
   std::string host() const;

@@ -4,6 +4,7 @@
 
 #include "collect/collector_specs.h"
 #include "server/api/tenant_policy.h"
+#include "server/notify/spec_json.h"
 
 namespace vitals::server {
 namespace {
@@ -66,6 +67,31 @@ collect::SpecAdmission AdmissionBy(const OperatorGrants& g) {
   };
   admission.database = [&g](const collect::DatabaseSpec& spec) { return AdmitDatabase(spec, g); };
   return admission;
+}
+
+// The config file's own routes, workspaces and databases (operator_resources.h); the file was
+// validated when read, so an error here is a collector refusing it (too many, say).
+Status ApplyOperatorResources(const ServerConfig& c, Notifier* notifier,
+                              collect::CollectorRunner& collectors) {
+  for (const ServerConfig::OperatorResource& r : c.operator_resources) {
+    Status s;
+    if (r.kind == "routes" && notifier) {
+      auto route = ParseRouteSpec(r.spec_json, r.organization);
+      if (route.ok()) {
+        route->operator_defined = true;
+        notifier->PutRoute(std::move(*route));
+      }
+      s = route.status();
+    } else if (r.kind == "workspaces" && collectors.options().workspaces_enabled) {
+      auto spec = collect::ParseWorkspaceSpec(r.spec_json, r.organization);
+      s = spec.ok() ? collectors.AddWorkspace(std::move(*spec)) : spec.status();
+    } else if (r.kind == "databases" && collectors.options().databases_enabled) {
+      auto spec = collect::ParseDatabaseSpec(r.spec_json, r.organization);
+      s = spec.ok() ? collectors.AddDatabase(std::move(*spec)) : spec.status();
+    }
+    if (!s.ok()) return Status::InvalidArgument("config file " + r.kind + ": " + s.message());
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -208,6 +234,9 @@ Status Subsystems::Prepare(Services& services) {
   auto loaded = collect::LoadCollectorSpecs(store_, *collectors_, AdmissionBy(services.grants));
   if (!loaded.ok()) return loaded.status();
   for (const std::string& e : loaded->errors) spdlog::warn("collectors: {}", e);
+  if (Status st = ApplyOperatorResources(config_, notifier_.get(), *collectors_); !st.ok()) {
+    return st;
+  }
   services.collectors = collectors_.get();
   if (config_.checks_enabled) {
     check_bridge_ = std::make_unique<CheckBridge>(monitor_);

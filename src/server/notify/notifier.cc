@@ -17,7 +17,7 @@ using SteadyClock = std::chrono::steady_clock;
 core::Result<std::unique_ptr<Channel>> MakeChannel(const DeliveryRoute& r,
                                                    const NotifierOptions& o) {
   if (r.kind == ChannelKind::kCommand) {
-    if (!o.allow_command_routes) {
+    if (!o.allow_command_routes && !r.operator_defined) {
       return core::Status::PermissionDenied(
           "command routes are not allowed on this server (the operator allows them with "
           "--allow-command-routes)");
@@ -26,7 +26,7 @@ core::Result<std::unique_ptr<Channel>> MakeChannel(const DeliveryRoute& r,
   }
   auto target = HttpTarget::Parse(r.url);
   if (!target.ok()) return target.status();
-  target->public_only = !o.allow_private_targets;
+  target->public_only = !o.allow_private_targets && !r.operator_defined;
   switch (r.kind) {
     case ChannelKind::kWebhook:
       return std::unique_ptr<Channel>(

@@ -126,7 +126,7 @@ TEST_F(NotifierTest, CommandHookGetsTheChangeOnStdinAndIsKilledAtItsTimeout) {
   EXPECT_EQ(detail["slow"].rfind("timeout after 200 ms, killed", 0), 0u) << detail["slow"];
 }
 
-TEST_F(NotifierTest, WithoutTheOperatorsGrantsNoCommandRunsAndNoPrivateAddressIsReached) {
+TEST_F(NotifierTest, WithoutTheOperatorsGrantsOnlyTheOperatorsOwnRoutesRunCommands) {
   Receiver receiver;
   const std::string marker = (dir_ / "ran").string();
   NotifierOptions o = Fast();
@@ -139,6 +139,11 @@ TEST_F(NotifierTest, WithoutTheOperatorsGrantsNoCommandRunsAndNoPrivateAddressIs
   hook.kind = ChannelKind::kCommand;
   hook.command = {"/usr/bin/touch", marker};
   n.PutRoute(hook);
+  DeliveryRoute own = hook;  // the operator's, from the config file: runs
+  own.id = "own";
+  own.command = {"/usr/bin/touch", marker + "-own"};
+  own.operator_defined = true;
+  n.PutRoute(own);
   // "localhost" is resolved when delivering, and refused for what it resolves to.
   std::string url = receiver.url();
   url.replace(url.find("127.0.0.1"), 9, "localhost");
@@ -150,11 +155,13 @@ TEST_F(NotifierTest, WithoutTheOperatorsGrantsNoCommandRunsAndNoPrivateAddressIs
   ASSERT_TRUE(n.WaitIdle(kWait));
   EXPECT_TRUE(receiver.requests().empty());
   EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_TRUE(std::filesystem::exists(marker + "-own"));
   std::map<std::string, std::string> detail;
   auto rows = store_->QueryDeliveries("acme", "alert_1", 10);
   ASSERT_TRUE(rows.ok());
   for (const store::DeliveryRecord& d : *rows) {
     detail[d.route_id] = d.detail;
+    if (d.route_id == "own") continue;
     EXPECT_EQ(d.outcome, "failed") << d.route_id;  // refused at once, not retried
     EXPECT_EQ(d.attempt, 1) << d.route_id;
   }
