@@ -78,6 +78,30 @@ core::Result<fs::path> AdmitPath(std::string_view field, std::string_view what,
       " is outside the directories the operator allows (--allow-paths)");
 }
 
+// libpq reads connection options from the URL's query, and some of them choose another host
+// (host, hostaddr, service) or a local file (passfile, sslkey, ...): tenants get a few harmless
+// ones; others belong in the config file. Keys are compared undecoded, so "ho%73t" is refused too.
+Status AdmitPostgresOptions(std::string_view url) {
+  static constexpr std::string_view kAllowed[] = {"sslmode", "connect_timeout", "application_name",
+                                                  "target_session_attrs"};
+  const size_t q = url.find('?');
+  if (q == std::string_view::npos) return Status::Ok();
+  std::string_view query = url.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const std::string_view key = pair.substr(0, pair.find('='));
+    if (!key.empty() &&
+        std::find(std::begin(kAllowed), std::end(kAllowed), key) == std::end(kAllowed)) {
+      return Status::PermissionDenied(
+          "url: connection option \"" + std::string(key) +
+          "\" is not accepted through the API (define the database in the server's config file)");
+    }
+    query = amp == std::string_view::npos ? std::string_view() : query.substr(amp + 1);
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Status AdmitHost(std::string_view field, const std::string& host, const OperatorGrants& g) {
@@ -129,7 +153,18 @@ core::Result<std::string> AdmitWorkspacePath(const std::string& path, const Oper
 Status AdmitDatabase(const collect::DatabaseSpec& spec, const OperatorGrants& g) {
   auto url = collect::ParseDatabaseUrl(spec.url);
   if (!url.ok()) return url.status();
-  if (url->kind != collect::DatabaseKind::kSqlite) return AdmitHost("url", url->host, g);
+  if (url->kind != collect::DatabaseKind::kSqlite) {
+    if (url->kind == collect::DatabaseKind::kPostgres) {
+      if (Status st = AdmitPostgresOptions(spec.url); !st.ok()) return st;
+      // libpq takes "a,b" as two hosts and a host starting with '/' as a Unix socket directory.
+      if (url->host.find_first_of(",/%") != std::string::npos) {
+        return Status::PermissionDenied(
+            "url: the host must be one host name or address (no host lists or Unix sockets "
+            "through the API; define such a database in the server's config file)");
+      }
+    }
+    return AdmitHost("url", url->host, g);
+  }
   auto admitted = AdmitPath("url", "sqlite databases", url->path, g);
   if (!admitted.ok()) return admitted.status();
   if (!g.database_path.empty()) {

@@ -29,7 +29,8 @@ core::Status AdmitHost(std::string_view field, const std::string& host,
 // in one of the allowed directories. Call before anything looks at the path.
 core::Result<std::string> AdmitWorkspacePath(const std::string& path, const OperatorGrants& grants);
 // sqlite: the file must lie in an allowed directory and must not be the server's own database;
-// postgresql/redis: the host must be public (AdmitHost).
+// postgresql/redis: the host must be public (AdmitHost); postgresql also takes no host list, no
+// Unix socket and no connection option that picks another host or a local file.
 core::Status AdmitDatabase(const collect::DatabaseSpec& spec, const OperatorGrants& grants);
 
 }  // namespace vitals::server

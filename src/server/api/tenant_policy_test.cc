@@ -79,6 +79,18 @@ TEST(TenantPolicyTest, DatabaseHostsAreCheckedLikeRoutes) {
   ExpectRefused(AdmitDatabase(spec, g), "url: localhost", "--allow-private-targets");
   g.allow_private_targets = true;
   EXPECT_TRUE(AdmitDatabase(spec, g).ok());
+  // Not even then does a URL pick its host, or a local file, through libpq's options.
+  for (const char* url :
+       {"postgresql://u@93.184.216.34/db?host=127.0.0.1",
+        "postgresql://93.184.216.34/db?sslmode=require&hostaddr=10.0.0.1",
+        "postgresql://93.184.216.34/db?ho%73t=127.0.0.1",
+        "postgresql://93.184.216.34/db?sslkey=/root/.ssh/id_rsa",
+        "postgresql://93.184.216.34,127.0.0.1/db", "postgresql://%2Fvar%2Frun%2Fpostgresql/db"}) {
+    spec.url = url;
+    EXPECT_EQ(AdmitDatabase(spec, g).code(), StatusCode::kPermissionDenied) << url;
+  }
+  spec.url = "postgresql://u@93.184.216.34/db?sslmode=require&connect_timeout=3";
+  EXPECT_TRUE(AdmitDatabase(spec, g).ok());
 }
 
 class TenantPathTest : public ::testing::Test {
