@@ -21,6 +21,9 @@ class CollectHandlersTest : public testing::HandlerTest {
     ro.system_enabled = false;
     runner_ = std::make_unique<collect::CollectorRunner>(ro, nullptr, &clock_);
     services_->collectors = runner_.get();
+    services_->grants.allowed_paths = {dir_.string()};
+    services_->grants.allow_private_targets = true;  // the probed databases are on loopback
+    services_->grants.database_path = (dir_ / "vitals.db").string();
     RegisterCollectRoutes(router_, *services_);
   }
   void TearDown() override {
@@ -85,6 +88,35 @@ TEST_F(CollectHandlersTest, BadInputIs400NamingTheFieldAndNothingIsRegistered) {
             R"({"id":"d","url":"redis://h:1","interval_seconds":0})");
   EXPECT_NE(db.body.find("interval_seconds: must be > 0"), std::string::npos) << db.body;
   EXPECT_EQ(Stored("database"), 0u);
+}
+
+TEST_F(CollectHandlersTest, PathsOutsideTheAllowedDirectoriesAndTheOwnDatabaseAre403) {
+  const std::string inside = (dir_ / "ws").string();
+  for (const std::string& path :
+       {std::string("/root"), inside + "/../../../root", std::string("/")}) {
+    auto r = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + path + R"("})");
+    EXPECT_EQ(r.status, 403) << path;
+    EXPECT_NE(r.body.find("--allow-paths"), std::string::npos) << r.body;
+  }
+  for (const char* file : {"vitals.db", "vitals.db-wal", "ws/../vitals.db"}) {
+    auto r = Call(Method::kPost, "/api/v1/databases",
+                  R"({"id":"d","url":"sqlite://)" + (dir_ / file).string() + R"("})");
+    EXPECT_EQ(r.status, 403) << file;
+    EXPECT_NE(r.body.find("the server's own database"), std::string::npos) << r.body;
+  }
+  auto outside =
+      Call(Method::kPost, "/api/v1/databases", R"({"id":"d","url":"sqlite:///etc/x.db"})");
+  EXPECT_EQ(outside.status, 403) << outside.body;
+  EXPECT_EQ(Stored("workspace"), 0u);
+  EXPECT_EQ(Stored("database"), 0u);
+  // Inside the allowed directory, both are accepted.
+  EXPECT_EQ(
+      Call(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + inside + R"("})").status,
+      201);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/databases",
+                 R"({"id":"d","url":"sqlite://)" + inside + R"(/app.db"})")
+                .status,
+            201);
 }
 
 TEST_F(CollectHandlersTest, DatabasesHideTheirPasswordAndLoadBackAfterARestart) {

@@ -154,7 +154,8 @@ std::string DatabaseSpecToJson(const DatabaseSpec& s) {
   return out + "}";
 }
 
-core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner& runner) {
+core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner& runner,
+                                            const SpecAdmission& admission) {
   LoadReport report;
   auto note = [&](const store::ResourceRecord& r, const Status& st) {
     report.errors.push_back(r.kind + " " + r.organization_id + "/" + r.id + ": " + st.message());
@@ -164,7 +165,9 @@ core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner
     if (!rows.ok()) return rows.status();
     for (const store::ResourceRecord& r : *rows) {
       auto spec = ParseWorkspaceSpec(r.spec_json, r.organization_id);
-      Status st = spec.ok() ? runner.AddWorkspace(std::move(*spec)) : spec.status();
+      Status st = spec.status();
+      if (st.ok() && admission.workspace) st = admission.workspace(*spec);
+      if (st.ok()) st = runner.AddWorkspace(std::move(*spec));
       st.ok() ? void(++report.workspaces) : note(r, st);
     }
   }
@@ -173,7 +176,9 @@ core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner
     if (!rows.ok()) return rows.status();
     for (const store::ResourceRecord& r : *rows) {
       auto spec = ParseDatabaseSpec(r.spec_json, r.organization_id);
-      Status st = spec.ok() ? runner.AddDatabase(std::move(*spec)) : spec.status();
+      Status st = spec.status();
+      if (st.ok() && admission.database) st = admission.database(*spec);
+      if (st.ok()) st = runner.AddDatabase(std::move(*spec));
       st.ok() ? void(++report.databases) : note(r, st);
     }
   }

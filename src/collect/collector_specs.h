@@ -7,6 +7,7 @@
 // Unknown fields are refused, so a misspelt threshold is not silently ignored.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -36,9 +37,18 @@ struct LoadReport {
   std::vector<std::string> errors;  // "workspace acme/ws1: path: must be absolute", ...
 };
 
+// Decides whether a stored spec may still run, as a new registration would be decided (the
+// server's policy on paths and hosts); may rewrite the workspace's path to its canonical form.
+// Unset: every spec that validates is admitted.
+struct SpecAdmission {
+  std::function<core::Status(WorkspaceSpec&)> workspace;
+  std::function<core::Status(const DatabaseSpec&)> database;
+};
+
 // Registers every stored workspace and database in `runner` (at start). A spec that no longer
-// parses or validates is skipped and named in `errors`; a collector that is turned off skips its
-// kind silently. kIoError only when the store cannot be read.
-core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner& runner);
+// parses, validates or is admitted is skipped and named in `errors`; a collector that is turned
+// off skips its kind silently. kIoError only when the store cannot be read.
+core::Result<LoadReport> LoadCollectorSpecs(store::Store& store, CollectorRunner& runner,
+                                            const SpecAdmission& admission = {});
 
 }  // namespace vitals::collect

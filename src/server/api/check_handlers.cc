@@ -3,6 +3,7 @@
 // "check", so a restart keeps it), then handed to the CheckRunner — nothing half-registered.
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
+#include "server/api/tenant_policy.h"
 #include "server/checks/check_runner.h"
 #include "server/checks/check_spec_json.h"
 #include "server/json/json_writer.h"
@@ -53,6 +54,7 @@ void Post(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s)
   if (s.checks == nullptr) return respond(TurnedOff());
   auto spec = ParseCheckSpec(req.body, ctx.organization_id);
   if (!spec.ok()) return respond(ErrorResponse(spec.status()));
+  if (Status st = AdmitCheck(*spec, s.grants); !st.ok()) return respond(ErrorResponse(st));
   const bool existed = s.checks->Get(ctx.organization_id, spec->id).ok();
   const core::Timestamp now = s.clock->Now();
   store::ResourceRecord record{

@@ -5,6 +5,7 @@
 #include "collect/collector_specs.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
+#include "server/api/tenant_policy.h"
 #include "server/json/json_writer.h"
 
 namespace vitals::server {
@@ -91,6 +92,11 @@ void PostWorkspace(HttpRequest& req, RequestContext& ctx, Responder respond, Ser
   if (!s.collectors) return respond(CollectorsOff());
   auto spec = collect::ParseWorkspaceSpec(req.body, ctx.organization_id);
   if (!spec.ok()) return respond(ErrorResponse(spec.status()));
+  if (Status st = spec->ValidateFields(); !st.ok()) return respond(ErrorResponse(st));
+  // Before Validate, which stats the path: outside the allowed directories, nothing is looked at.
+  auto path = AdmitWorkspacePath(spec->path, s.grants);
+  if (!path.ok()) return respond(ErrorResponse(path.status()));
+  spec->path = std::move(*path);  // what was checked is what is scanned
   if (Status st = spec->Validate(); !st.ok()) return respond(ErrorResponse(st));
   if (Status st = Register(s, collect::kWorkspaceKind, *spec, collect::WorkspaceSpecToJson(*spec),
                            &collect::CollectorRunner::AddWorkspace);
@@ -107,6 +113,7 @@ void PostDatabase(HttpRequest& req, RequestContext& ctx, Responder respond, Serv
   auto spec = collect::ParseDatabaseSpec(req.body, ctx.organization_id);
   if (!spec.ok()) return respond(ErrorResponse(spec.status()));
   if (Status st = spec->Validate(); !st.ok()) return respond(ErrorResponse(st));
+  if (Status st = AdmitDatabase(*spec, s.grants); !st.ok()) return respond(ErrorResponse(st));
   if (Status st = Register(s, collect::kDatabaseKind, *spec, collect::DatabaseSpecToJson(*spec),
                            &collect::CollectorRunner::AddDatabase);
       !st.ok()) {

@@ -6,6 +6,7 @@
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/api/query_params.h"
+#include "server/api/tenant_policy.h"
 #include "server/json/json_writer.h"
 #include "server/notify/notifier.h"
 #include "server/notify/spec_json.h"
@@ -31,6 +32,13 @@ void PostRoute(HttpRequest& req, RequestContext& ctx, Responder respond, Service
   if (!s.notifier) return respond(Unavailable());
   auto route = ParseRouteSpec(req.body, ctx.organization_id);
   if (!route.ok()) return respond(ErrorResponse(route.status()));
+  if (Status st = AdmitRoute(*route, s.grants); !st.ok()) return respond(ErrorResponse(st));
+  for (const DeliveryRoute& existing : s.notifier->ListRoutes(ctx.organization_id)) {
+    if (existing.id == route->id && existing.operator_defined) {
+      return respond(ErrorResponse(Status::FailedPrecondition(
+          "id: route " + route->id + " is defined in the server's config file")));
+    }
+  }
   if (Status st = Persist(s, ctx, kRouteKind, route->id, RouteSpecJson(*route, true)); !st.ok()) {
     return respond(ErrorResponse(st));
   }

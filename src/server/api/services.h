@@ -9,6 +9,7 @@
 #include "core/clock.h"
 #include "engine/monitor.h"
 #include "server/api/authenticator.h"
+#include "server/api/operator_grants.h"
 #include "store/store.h"
 
 namespace vitals::collect {
@@ -58,6 +59,8 @@ struct Services {
   // Whose admin keys are the operator's: they (and open mode) see process-wide figures on
   // /metrics, which would tell a tenant about other organizations' traffic.
   std::string operator_organization = std::string(kDefaultOrganization);
+  // What tenants may ask of the host (tenant_policy.h); set before the first request.
+  OperatorGrants grants = {};
 };
 
 }  // namespace vitals::server

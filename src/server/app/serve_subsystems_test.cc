@@ -97,7 +97,7 @@ TEST_F(ServeSubsystemsTest, ACheckTakesAnIntegrationDownAndUpAndTheWebhookHearsB
 }
 
 TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalates) {
-  StartServer({"--collect-system", "false"});
+  StartServer({"--collect-system", "false", "--allow-paths", dir_.string()});
   const auto ws = dir_ / "workspace";
   std::filesystem::create_directories(ws);
   const std::string spec = R"({"id":"scratch","path":")" + ws.string() +
@@ -114,19 +114,61 @@ TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalate
   const std::string list = Call(Method::kGet, "/api/v1/workspaces").body;
   EXPECT_NE(list.find("\"file_count\":2"), std::string::npos) << list;
   // A bad registration names the field and registers nothing.
-  auto bad = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"x","path":"/no/such/dir"})");
+  auto bad = Call(Method::kPost, "/api/v1/workspaces",
+                  R"({"id":"x","path":")" + (dir_ / "no-such-dir").string() + R"("})");
   EXPECT_EQ(bad.status, 400);
   EXPECT_NE(bad.body.find("path"), std::string::npos) << bad.body;
   EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces").body.find("\"x\""), std::string::npos);
 }
 
-TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheCommandHookForRaiseAndResolution) {
+TEST_F(ServeSubsystemsTest, WithoutTheOperatorsFlagsAKeyCannotRunCommandsOrReadHostPaths) {
   StartServer({"--collect-system", "false"});
+  const std::string marker = (dir_ / "ran").string();
+  auto r =
+      Call(Method::kPost, "/api/v1/routes",
+           R"({"id":"cmd","kind":"command","command":["/usr/bin/touch",")" + marker + R"("]})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("--allow-command-routes"), std::string::npos) << r.body;
+  r = Call(Method::kPost, "/api/v1/workspaces", R"({"id":"root","path":"/root"})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_NE(r.body.find("--allow-paths"), std::string::npos) << r.body;
+  r = Call(Method::kPost, "/api/v1/databases",
+           R"({"id":"own","url":"sqlite://)" + (dir_ / "vitals.db").string() + R"("})");
+  EXPECT_EQ(r.status, 403) << r.body;
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/routes").body, "[]");
+}
+
+TEST_F(ServeSubsystemsTest, AStoredWorkspaceStopsWhenTheOperatorWithdrawsItsDirectory) {
+  const auto ws = dir_ / "workspace";
+  std::filesystem::create_directories(ws);
+  StartServer({"--collect-system", "false", "--allow-paths", dir_.string()});
+  ASSERT_EQ(
+      Call(Method::kPost, "/api/v1/workspaces", R"({"id":"w","path":")" + ws.string() + R"("})")
+          .status,
+      201);
+  ASSERT_EQ(server_->Stop(), 0);
+  server_.reset();
+  StartServer({"--collect-system", "false"});
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/workspaces").body, R"({"workspaces":[]})");
+  EXPECT_NE(server_->LogTail().find("--allow-paths"), std::string::npos) << server_->LogTail();
+}
+
+// The command hook is the operator's, from the config file: it runs without
+// --allow-command-routes, which still keeps API keys from adding or replacing one.
+TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheConfigFilesCommandHookForRaiseAndResolution) {
   const auto out = dir_ / "hook.log";
-  const std::string route =
-      R"({"id":"cmd","kind":"command","timeout_ms":5000,"command":["/bin/sh","-c","cat >> )" +
-      out.string() + R"(; echo >> )" + out.string() + R"("]})";
-  ASSERT_EQ(Call(Method::kPost, "/api/v1/routes", route).status / 100, 2) << route;
+  const auto config = dir_ / "vitals.toml";
+  std::ofstream(config) << "[[routes]]\nid = 'cmd'\nkind = 'command'\ntimeout_ms = 5000\n"
+                           "command = ['/bin/sh', '-c', 'cat >> "
+                        << out.string() << "; echo >> " << out.string() << "']\n";
+  StartServer({"--collect-system", "false", "--config", config.string()});
+  EXPECT_NE(Call(Method::kGet, "/api/v1/routes").body.find(R"("id":"cmd")"), std::string::npos);
+  const std::string replace = R"({"id":"cmd","kind":"webhook","url":"http://127.0.0.1:9/"})";
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/routes", replace).status, 409);
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/routes",
+                 R"({"id":"mine","kind":"command","command":["/bin/true"]})")
+                .status,
+            403);
   auto r =
       Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"orchestrator","depth":150})");
   ASSERT_EQ(r.status, 200) << r.body;

@@ -52,7 +52,9 @@ class ServeTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // The servers here reach test receivers and targets on loopback, so private targets are allowed.
   void StartServer(std::vector<std::string> extra = {}, uint16_t port = 0) {
+    extra.insert(extra.begin(), {"--allow-private-targets", "true"});
     if (!server_) {
       server_ = std::make_unique<ServerProcess>(ServerProcess::DefaultBinary(),
                                                 (dir_ / "vitals.db").string(), std::move(extra));

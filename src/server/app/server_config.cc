@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "server/app/config_values.h"
+#include "server/app/operator_resources.h"
 
 namespace vitals::server {
 namespace {
@@ -222,6 +223,12 @@ Status ApplyConfigFile(const std::string& path, ServerConfig* config) {
     for (const auto& [k, node] : table) {
       const std::string key =
           prefix.empty() ? std::string(k.str()) : prefix + "." + std::string(k.str());
+      if (const toml::array* list = node.as_array(); list && IsOperatorResourceKey(key)) {
+        Status s = AddOperatorResources(key, *list, config);
+        if (!s.ok() && result.ok())
+          result = Status::InvalidArgument("config file " + path + ": " + s.message());
+        continue;
+      }
       if (const toml::table* sub = node.as_table()) {
         self(key, *sub, self);
         continue;

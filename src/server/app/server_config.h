@@ -59,6 +59,19 @@ struct ServerConfig {
   bool delivery_enabled = true;
   std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
 
+  // Issue 14: host-level powers granted to tenants' API keys (server/api/operator_grants.h).
+  bool allow_command_routes = false;
+  bool allow_private_targets = false;
+  std::vector<std::string> allow_paths;  // absolute directories
+  // Routes, workspaces and databases of the config file's [[routes]], [[workspaces]] and
+  // [[databases]] (operator_resources.h): the operator's own, outside the grants.
+  struct OperatorResource {
+    std::string kind;  // "routes", "workspaces", "databases"
+    std::string organization;
+    std::string spec_json;  // as the API would take it
+  };
+  std::vector<OperatorResource> operator_resources;
+
   // Parsed from `listen`.
   std::string host() const;
   uint16_t port() const;

@@ -2,6 +2,25 @@
 #include "server/app/config_values.h"
 
 namespace vitals::server {
+namespace {
+
+core::Status ParseDirectoryList(std::string_view text, std::vector<std::string>* out) {
+  std::vector<std::string> dirs;
+  while (!text.empty()) {
+    const size_t comma = text.find(',');
+    const std::string_view dir = text.substr(0, comma);
+    if (!dir.empty() && dir.front() != '/') {
+      return core::Status::InvalidArgument("tenants.allow_paths: \"" + std::string(dir) +
+                                           "\" is not an absolute directory");
+    }
+    if (!dir.empty()) dirs.emplace_back(dir);
+    text = comma == std::string_view::npos ? std::string_view() : text.substr(comma + 1);
+  }
+  *out = std::move(dirs);
+  return core::Status::Ok();
+}
+
+}  // namespace
 
 void AddSubsystemOptions(std::vector<ConfigOption>& o) {
   using C = ServerConfig;
@@ -58,6 +77,24 @@ void AddSubsystemOptions(std::vector<ConfigOption>& o) {
   o.push_back(Bool("delivery.enabled", "VITALS_DELIVERY", "--delivery",
                    "Deliver alerts to routes (webhook, Slack, Alertmanager, command)",
                    &C::delivery_enabled));
+  o.push_back(Bool("tenants.allow_command_routes", "VITALS_ALLOW_COMMAND_ROUTES",
+                   "--allow-command-routes",
+                   "Let API keys create `command` routes, which run programs as the server's user",
+                   &C::allow_command_routes));
+  o.push_back(Bool("tenants.allow_private_targets", "VITALS_ALLOW_PRIVATE_TARGETS",
+                   "--allow-private-targets",
+                   "Let routes, checks and database probes created through the API reach "
+                   "loopback, link-local and private addresses",
+                   &C::allow_private_targets));
+  o.push_back({"tenants.allow_paths", "VITALS_ALLOW_PATHS", "--allow-paths",
+               "Comma-separated absolute directories inside which API keys may register "
+               "workspaces and sqlite probes (symlinks and .. resolved first); empty: nowhere",
+               [](C& c, std::string_view t) { return ParseDirectoryList(t, &c.allow_paths); },
+               [](const C& c) {
+                 std::string out;
+                 for (const std::string& d : c.allow_paths) out += (out.empty() ? "" : ",") + d;
+                 return out;
+               }});
   o.push_back({"web.root", "VITALS_WEB_ROOT", "--web-root",
                "Directory of the dashboard's files (default: web/ beside the binary)",
                [](C& c, std::string_view t) {

@@ -3,6 +3,8 @@
 #include <spdlog/spdlog.h>
 
 #include "collect/collector_specs.h"
+#include "server/api/tenant_policy.h"
+#include "server/notify/spec_json.h"
 
 namespace vitals::server {
 namespace {
@@ -33,6 +35,63 @@ std::string Joined(const std::vector<std::string>& parts) {
   std::string out;
   for (const std::string& p : parts) out += (out.empty() ? "" : "; ") + p;
   return out;
+}
+
+// The operator's grants, each announced: they hand host-level powers to every API key.
+OperatorGrants GrantsFor(const ServerConfig& c) {
+  OperatorGrants g;
+  g.allow_command_routes = c.allow_command_routes;
+  g.allow_private_targets = c.allow_private_targets;
+  g.allowed_paths = c.allow_paths;
+  g.database_path = c.db;
+  if (g.allow_command_routes) {
+    spdlog::warn("--allow-command-routes: API keys may run programs as this server's user");
+  }
+  if (g.allow_private_targets) {
+    spdlog::warn("--allow-private-targets: API keys may reach loopback and private addresses");
+  }
+  for (const std::string& d : g.allowed_paths) {
+    spdlog::info("--allow-paths: API keys may register workspaces and sqlite probes in {}", d);
+  }
+  return g;
+}
+
+// Stored specs face today's grants: one registered before them, or under a grant since
+// withdrawn, does not run. `g` must outlive the load.
+collect::SpecAdmission AdmissionBy(const OperatorGrants& g) {
+  collect::SpecAdmission admission;
+  admission.workspace = [&g](collect::WorkspaceSpec& spec) {
+    auto path = AdmitWorkspacePath(spec.path, g);
+    if (path.ok()) spec.path = std::move(*path);
+    return path.status();
+  };
+  admission.database = [&g](const collect::DatabaseSpec& spec) { return AdmitDatabase(spec, g); };
+  return admission;
+}
+
+// The config file's own routes, workspaces and databases (operator_resources.h); the file was
+// validated when read, so an error here is a collector refusing it (too many, say).
+Status ApplyOperatorResources(const ServerConfig& c, Notifier* notifier,
+                              collect::CollectorRunner& collectors) {
+  for (const ServerConfig::OperatorResource& r : c.operator_resources) {
+    Status s;
+    if (r.kind == "routes" && notifier) {
+      auto route = ParseRouteSpec(r.spec_json, r.organization);
+      if (route.ok()) {
+        route->operator_defined = true;
+        notifier->PutRoute(std::move(*route));
+      }
+      s = route.status();
+    } else if (r.kind == "workspaces" && collectors.options().workspaces_enabled) {
+      auto spec = collect::ParseWorkspaceSpec(r.spec_json, r.organization);
+      s = spec.ok() ? collectors.AddWorkspace(std::move(*spec)) : spec.status();
+    } else if (r.kind == "databases" && collectors.options().databases_enabled) {
+      auto spec = collect::ParseDatabaseSpec(r.spec_json, r.organization);
+      s = spec.ok() ? collectors.AddDatabase(std::move(*spec)) : spec.status();
+    }
+    if (!s.ok()) return Status::InvalidArgument("config file " + r.kind + ": " + s.message());
+  }
+  return Status::Ok();
 }
 
 }  // namespace
@@ -144,8 +203,12 @@ Subsystems::Subsystems(const ServerConfig& config, engine::Monitor& monitor, sto
 Subsystems::~Subsystems() { Stop(); }
 
 Status Subsystems::Prepare(Services& services) {
+  services.grants = GrantsFor(config_);
   if (config_.delivery_enabled) {
-    notifier_ = std::make_unique<Notifier>(store_, clock_);
+    NotifierOptions nopts;
+    nopts.allow_command_routes = config_.allow_command_routes;
+    nopts.allow_private_targets = config_.allow_private_targets;
+    notifier_ = std::make_unique<Notifier>(store_, clock_, nopts);
     notifier_->SetAgentLookup(MonitorAgentLookup(monitor_));
     if (Status s = notifier_->LoadFrom(store_); !s.ok()) spdlog::warn("delivery: {}", s.message());
     down_tracker_ = std::make_unique<DownTracker>(*notifier_);
@@ -168,13 +231,18 @@ Status Subsystems::Prepare(Services& services) {
   metrics_sink_ = std::make_unique<collect::MetricsSink>(store_, config_.system_organization,
                                                          collect_bridge_.get());
   collectors_ = std::make_unique<collect::CollectorRunner>(copts, metrics_sink_.get(), clock_);
-  auto loaded = collect::LoadCollectorSpecs(store_, *collectors_);
+  auto loaded = collect::LoadCollectorSpecs(store_, *collectors_, AdmissionBy(services.grants));
   if (!loaded.ok()) return loaded.status();
   for (const std::string& e : loaded->errors) spdlog::warn("collectors: {}", e);
+  if (Status st = ApplyOperatorResources(config_, notifier_.get(), *collectors_); !st.ok()) {
+    return st;
+  }
   services.collectors = collectors_.get();
   if (config_.checks_enabled) {
     check_bridge_ = std::make_unique<CheckBridge>(monitor_);
-    checks_ = std::make_unique<CheckRunner>(clock_, check_bridge_.get());
+    CheckRunnerOptions ropts;
+    ropts.allow_private_targets = config_.allow_private_targets;
+    checks_ = std::make_unique<CheckRunner>(clock_, check_bridge_.get(), ropts);
     auto checks = checks_->LoadFrom(store_);
     if (!checks.ok()) return checks.status();
     for (const std::string& e : checks->errors) spdlog::warn("checks: {}", e);

@@ -12,6 +12,7 @@ class CheckHandlersTest : public testing::HandlerTest {
   void SetUp() override {
     HandlerTest::SetUp();
     services_->checks = &runner_;
+    services_->grants.allow_private_targets = true;  // kSpec's target is on loopback
     RegisterCheckRoutes(router_, *services_);
   }
 
@@ -41,6 +42,21 @@ TEST_F(CheckHandlersTest, InvalidCheckIs400NamingTheFieldAndNothingIsRegistered)
   EXPECT_NE(r.body.find("target_id: required"), std::string::npos) << r.body;
   EXPECT_EQ(Stored(), 0u);
   EXPECT_EQ(runner_.size(), 0u);
+}
+
+TEST_F(CheckHandlersTest, APrivateTargetNeedsTheOperatorsGrant) {
+  services_->grants.allow_private_targets = false;
+  for (const char* body :
+       {kSpec, R"({"id":"meta","target_id":"a","url":"http://169.254.169.254/"})",
+        R"({"id":"tcp","target_id":"a","kind":"tcp","address":"[::1]:22"})"}) {
+    HttpResponse r = Call(Method::kPost, "/api/v1/checks", body);
+    EXPECT_EQ(r.status, 403) << body;
+    EXPECT_NE(r.body.find("--allow-private-targets"), std::string::npos) << r.body;
+  }
+  EXPECT_EQ(Stored(), 0u);
+  EXPECT_EQ(runner_.size(), 0u);
+  services_->grants.allow_private_targets = true;
+  EXPECT_EQ(Call(Method::kPost, "/api/v1/checks", kSpec).status, 201);
 }
 
 TEST_F(CheckHandlersTest, CreateListGetDelete) {

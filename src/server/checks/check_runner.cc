@@ -182,12 +182,13 @@ void CheckRunner::RunDue(const std::shared_ptr<Entry>& entry) {
   }
   Schedule(entry, delay);
   if (!probe) return;
-  prober_->Probe(ToProbeRequest(entry->spec, options_.max_body_bytes),
-                 [this, gate = gate_, entry](ProbeResult result) {
-                   if (!gate->Enter()) return;
-                   OnResult(entry, result);
-                   gate->Leave();
-                 });
+  ProbeRequest request = ToProbeRequest(entry->spec, options_.max_body_bytes);
+  request.public_only = !options_.allow_private_targets;
+  prober_->Probe(std::move(request), [this, gate = gate_, entry](ProbeResult result) {
+    if (!gate->Enter()) return;
+    OnResult(entry, result);
+    gate->Leave();
+  });
 }
 
 void CheckRunner::OnResult(const std::shared_ptr<Entry>& entry, const ProbeResult& result) {

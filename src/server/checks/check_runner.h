@@ -41,6 +41,9 @@ struct CheckRunnerOptions {
   size_t history_size = 20;           // results kept per check
   size_t max_body_bytes = 64 * 1024;  // of a response, for keywords and JSON conditions
   size_t max_checks = 10'000;         // over all organizations; beyond: ResourceExhausted
+  // Checks come from tenants: unless the operator allows private targets, a probe connects only
+  // when every address its host resolves to is public (else it fails, the reason in its detail).
+  bool allow_private_targets = false;
 };
 
 // A check and its latest state.

@@ -92,6 +92,13 @@ class CheckRunnerTest : public ::testing::Test {
   std::unique_ptr<ProbeClient> prober_ = ProbeClient::Create(2);
 };
 
+// The targets here are on loopback.
+CheckRunnerOptions Loopback() {
+  CheckRunnerOptions o;
+  o.allow_private_targets = true;
+  return o;
+}
+
 // The target answers according to `mode`: 0 healthy, 1 503, 2 wrong keyword, 3 bad JSON field.
 TEST_F(CheckRunnerTest, HttpTargetGoesDownAfterRetriesAndUpAfterOneSuccess) {
   testing::TestServer target;
@@ -113,7 +120,7 @@ TEST_F(CheckRunnerTest, HttpTargetGoesDownAfterRetriesAndUpAfterOneSuccess) {
   spec.body_keyword = "healthy";
   spec.json_condition =
       JsonCondition{"status", JsonOp::kEq, {JsonScalar::Type::kString, {}, {}, "up"}};
-  CheckRunner runner(&clock_, &sink_);
+  CheckRunner runner(&clock_, &sink_, Loopback());
   ASSERT_TRUE(runner.Put(spec).ok());
   ASSERT_TRUE(runner.Start(*prober_).ok());
   auto up =
@@ -163,7 +170,7 @@ TEST_F(CheckRunnerTest, TcpCheckUpWhenListeningDownWhenRefused) {
   SilentListener closed;
   const uint16_t closed_port = closed.port();
   closed.Close();
-  CheckRunner runner(&clock_, &sink_);
+  CheckRunner runner(&clock_, &sink_, Loopback());
   ASSERT_TRUE(
       runner.Put(Spec("open", "127.0.0.1:" + std::to_string(listening.port()), CheckKind::kTcp))
           .ok());
@@ -184,7 +191,7 @@ TEST_F(CheckRunnerTest, TcpCheckUpWhenListeningDownWhenRefused) {
 TEST_F(CheckRunnerTest, HangingTargetsTimeOutWithoutDelayingOthers) {
   SilentListener silent;
   testing::TestServer healthy;
-  CheckRunner runner(&clock_, &sink_);
+  CheckRunner runner(&clock_, &sink_, Loopback());
   constexpr int kHanging = 200;
   for (int i = 0; i < kHanging; ++i) {
     CheckSpec s =
@@ -217,9 +224,24 @@ TEST_F(CheckRunnerTest, HangingTargetsTimeOutWithoutDelayingOthers) {
   }
 }
 
+TEST_F(CheckRunnerTest, WithoutTheOperatorsGrantALoopbackTargetIsNeverProbed) {
+  testing::TestServer target;
+  CheckRunner runner(&clock_, &sink_);
+  ASSERT_TRUE(
+      runner.Put(Spec("own", "http://localhost:" + std::to_string(target.server.port()) + "/"))
+          .ok());
+  ASSERT_TRUE(runner.Start(*prober_).ok());
+  auto down = sink_.WaitFor("own", 0, [](const CheckOutcome& o) { return !o.success; });
+  ASSERT_TRUE(down.has_value());
+  EXPECT_NE(sink_.At(*down).outcome.detail.find("is a loopback address"), std::string::npos)
+      << sink_.At(*down).outcome.detail;
+  runner.Stop();
+  EXPECT_FALSE(target.requests.last_request().has_value());
+}
+
 TEST_F(CheckRunnerTest, PutRemoveListAndHistory) {
   testing::TestServer target;
-  CheckRunnerOptions options;
+  CheckRunnerOptions options = Loopback();
   options.history_size = 3;
   options.max_checks = 3;
   CheckRunner runner(&clock_, &sink_, options);
@@ -284,7 +306,7 @@ TEST_F(CheckRunnerTest, LoadsChecksSavedInTheStore) {
                     ->PutResource({"acme", "check", "broken", R"({"id":"broken"})", clock_.Now(),
                                    clock_.Now()})
                     .ok());
-    CheckRunner runner(&clock_, &sink_);
+    CheckRunner runner(&clock_, &sink_, Loopback());
     auto summary = runner.LoadFrom(*store);
     ASSERT_TRUE(summary.ok());
     EXPECT_EQ(summary->loaded, 1);

@@ -1,5 +1,7 @@
 #include "server/http/client_io.h"
 
+#include "server/http/address_policy.h"
+
 namespace vitals::server {
 
 bool RunUntil(net::io_context& io, const bool& done, ClientClock::time_point deadline) {
@@ -30,13 +32,32 @@ core::Status NetworkError(std::string_view what, const std::string& host, uint16
   return core::Status::Unavailable(std::move(message));
 }
 
+core::Status RequirePublicEndpoints(const tcp::resolver::results_type& endpoints,
+                                    std::string_view what, const std::string& host, uint16_t port) {
+  for (const auto& entry : endpoints) {
+    const net::ip::address a = entry.endpoint().address();
+    const AddressClass c =
+        a.is_v4() ? ClassifyIpv4(a.to_v4().to_bytes()) : ClassifyIpv6(a.to_v6().to_bytes());
+    if (!AddressAllowed(c, false)) {
+      return core::Status::PermissionDenied(RefusedAddressMessage(
+          std::string(what) + " " + host + ":" + std::to_string(port), a.to_string(), c));
+    }
+  }
+  return core::Status::Ok();
+}
+
 core::Status ConnectSocket(net::io_context& io, tcp::socket& socket, const std::string& host,
                            uint16_t port, int receive_buffer_bytes,
-                           ClientClock::time_point deadline) {
+                           ClientClock::time_point deadline, bool public_only) {
   ErrorCode ec;
   tcp::resolver resolver(io);
   const auto endpoints = resolver.resolve(host, std::to_string(port), ec);
   if (ec) return NetworkError("resolve", host, port, ec.message());
+  if (public_only) {
+    if (core::Status s = RequirePublicEndpoints(endpoints, "connect", host, port); !s.ok()) {
+      return s;
+    }
+  }
   std::string failure = "no address";
   for (const auto& entry : endpoints) {
     socket.close(ec);

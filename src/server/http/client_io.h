@@ -22,10 +22,17 @@ bool RunUntil(net::io_context& io, const bool& done, ClientClock::time_point dea
 void Drain(net::io_context& io);
 
 // Resolves host:port and connects `socket` (Nagle off), with a small receive buffer when
-// `receive_buffer_bytes` > 0. kUnavailable on failure or timeout, naming host:port.
+// `receive_buffer_bytes` > 0. kUnavailable on failure or timeout, naming host:port. With
+// `public_only`, every resolved address is checked first and kPermissionDenied returned if any is
+// not public (address_policy.h); the connection then goes to exactly the checked addresses, so a
+// second resolution cannot switch it elsewhere.
 core::Status ConnectSocket(net::io_context& io, tcp::socket& socket, const std::string& host,
                            uint16_t port, int receive_buffer_bytes,
-                           ClientClock::time_point deadline);
+                           ClientClock::time_point deadline, bool public_only = false);
+
+// kPermissionDenied naming the first of `endpoints` that is not a public address; Ok if all are.
+core::Status RequirePublicEndpoints(const tcp::resolver::results_type& endpoints,
+                                    std::string_view what, const std::string& host, uint16_t port);
 
 // kUnavailable "<what> host:port: <reason>".
 core::Status NetworkError(std::string_view what, const std::string& host, uint16_t port,

@@ -109,8 +109,8 @@ core::Result<ClientResponse> HttpClient::Request(Method method, std::string_view
     const bool reused = connection_ != nullptr;
     if (!reused) {
       auto connection = std::make_unique<Connection>();
-      core::Status status =
-          ConnectSocket(connection->io, connection->socket, host_, port_, 0, deadline);
+      core::Status status = ConnectSocket(connection->io, connection->socket, host_, port_, 0,
+                                          deadline, public_only_);
       if (!status.ok()) return status;
       connection_ = std::move(connection);
     }

@@ -35,6 +35,9 @@ class HttpClient final {
       Method method, std::string_view target, std::string_view body = {},
       const Headers& headers = {}, std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
+  // When set, connections go only to public addresses (address_policy.h): a host that resolves
+  // to any loopback, link-local, private or unspecified address fails with kPermissionDenied.
+  void set_public_only(bool public_only) { public_only_ = public_only; }
   // When set, non-empty request bodies are sent gzip-compressed (Content-Encoding: gzip).
   void set_gzip_requests(bool gzip) { gzip_requests_ = gzip; }
   // Closes the connection (the next request opens a new one).
@@ -47,6 +50,7 @@ class HttpClient final {
   const uint16_t port_;
   std::unique_ptr<Connection> connection_;
   bool gzip_requests_ = false;
+  bool public_only_ = false;
 };
 
 }  // namespace vitals::server

@@ -185,6 +185,19 @@ TEST(HttpServerTest, ConnectionRefusedIsUnavailableNamingTheAddress) {
   EXPECT_THAT(response.status().message(), HasSubstr("refused"));
 }
 
+TEST(HttpServerTest, APublicOnlyClientRefusesLoopbackAndPrivateAddressesBeforeConnecting) {
+  TestServer t;
+  for (const char* host : {"127.0.0.1", "localhost", "::ffff:127.0.0.1", "10.0.0.1", "0.0.0.0"}) {
+    HttpClient client(host, t.server.port());
+    client.set_public_only(true);
+    core::Result<ClientResponse> response = client.Request(Method::kGet, "/", {}, {}, kTimeout);
+    ASSERT_FALSE(response.ok()) << host;
+    EXPECT_EQ(response.status().code(), core::StatusCode::kPermissionDenied) << host;
+    EXPECT_THAT(response.status().message(), HasSubstr("--allow-private-targets"));
+  }
+  EXPECT_FALSE(t.requests.last_request().has_value());
+}
+
 TEST(HttpServerTest, BindFailureNamesTheAddressAndReason) {
   TestServer t;
   HttpServerOptions options = TestServer::DefaultOptions();

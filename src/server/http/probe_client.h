@@ -34,6 +34,9 @@ struct ProbeRequest {
   size_t max_body_bytes = 64 * 1024;  // the body is read up to this and then cut
   // The whole probe — resolve, connect, write, read — must finish within it.
   std::chrono::milliseconds timeout{10000};
+  // Connect only if every address `host` resolves to is public (address_policy.h); else the
+  // result's error names the refused address and nothing is sent.
+  bool public_only = false;
 };
 
 struct ProbeResult {

@@ -113,6 +113,22 @@ TEST(ProbeClientTest, TcpProbeOnlyConnects) {
   EXPECT_EQ(r.status_code, 0);
 }
 
+TEST(ProbeClientTest, APublicOnlyProbeNeverConnectsToALoopbackTarget) {
+  TestServer target;
+  auto client = ProbeClient::Create();
+  // By name too: "localhost" and the shorthand "127.1" resolve to loopback and are refused.
+  for (const char* host : {"127.0.0.1", "localhost", "127.1"}) {
+    ProbeRequest request = HttpTo(target.server.port());
+    request.host = host;
+    request.public_only = true;
+    const ProbeResult r = ProbeAndWait(*client, request);
+    EXPECT_FALSE(r.connected) << host;
+    EXPECT_NE(r.error.find("is a loopback address"), std::string::npos) << host << ": " << r.error;
+    EXPECT_NE(r.error.find("--allow-private-targets"), std::string::npos) << r.error;
+  }
+  EXPECT_FALSE(target.requests.last_request().has_value());
+}
+
 TEST(ProbeClientTest, InvalidRequestIsReportedNotProbed) {
   auto client = ProbeClient::Create();
   ProbeRequest request = HttpTo(80, "health");

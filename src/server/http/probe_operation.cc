@@ -4,6 +4,7 @@
 #include <boost/beast/core/error.hpp>
 
 #include "server/http/beast_verb.h"
+#include "server/http/client_io.h"
 
 namespace vitals::server {
 namespace {
@@ -74,6 +75,10 @@ void ProbeOperation::Resolve() {
 
 void ProbeOperation::Connect(const tcp::resolver::results_type& endpoints) {
   if (cancelled_) return Fail("connect", net::error::operation_aborted);
+  if (request_.public_only) {
+    core::Status s = RequirePublicEndpoints(endpoints, "connect", request_.host, request_.port);
+    if (!s.ok()) return Finish(s.message());
+  }
   stream_.expires_at(deadline_);
   stream_.async_connect(endpoints,
                         [self = shared_from_this()](const ErrorCode& ec, const tcp::endpoint&) {

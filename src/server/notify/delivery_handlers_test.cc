@@ -23,6 +23,8 @@ class DeliveryHandlersTest : public NotifierTest {
     services_ = std::unique_ptr<Services>(
         new Services{*monitor_, *store_, *auth_, &clock_, nullptr, ApiLimits{}, {}});
     services_->notifier = &Make();
+    services_->grants.allow_private_targets = true;  // the receivers here are on loopback
+    services_->grants.allow_command_routes = true;
     RegisterDeliveryRoutes(router_, *services_);
   }
   void TearDown() override {
@@ -73,6 +75,27 @@ TEST_F(DeliveryHandlersTest, BadSpecsAre400NamingTheFieldAndNothingIsWritten) {
   EXPECT_TRUE(store_->ListResources(kRouteKind)->empty());
   EXPECT_TRUE(store_->ListResources(kWindowKind)->empty());
   EXPECT_TRUE(notifier_->ListRoutes("acme").empty());
+}
+
+TEST_F(DeliveryHandlersTest, ATenantNeedsTheOperatorsGrantsForCommandsAndPrivateTargets) {
+  services_->grants = OperatorGrants{};
+  const std::string command = R"({"id":"c","kind":"command","command":["/bin/true"]})";
+  const std::string hook = R"({"id":"h","kind":"webhook","url":"http://localhost:9/h"})";
+  HttpResponse r = Do(Method::kPost, "/api/v1/routes", command);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("--allow-command-routes"), std::string::npos) << r.body;
+  r = Do(Method::kPost, "/api/v1/routes", hook);
+  EXPECT_EQ(r.status, 403);
+  EXPECT_NE(r.body.find("url: localhost ("), std::string::npos) << r.body;
+  EXPECT_NE(r.body.find("--allow-private-targets"), std::string::npos) << r.body;
+  EXPECT_TRUE(store_->ListResources(kRouteKind)->empty());
+  EXPECT_TRUE(notifier_->ListRoutes("acme").empty());
+
+  services_->grants.allow_command_routes = true;
+  services_->grants.allow_private_targets = true;
+  EXPECT_EQ(Do(Method::kPost, "/api/v1/routes", command).status, 201);
+  EXPECT_EQ(Do(Method::kPost, "/api/v1/routes", hook).status, 201);
+  EXPECT_EQ(notifier_->ListRoutes("acme").size(), 2u);
 }
 
 TEST_F(DeliveryHandlersTest, RoutesAndWindowsArePersistedAppliedListedAndRestored) {

@@ -32,6 +32,9 @@ struct DeliveryRoute {
   core::Duration reminder_interval{0};         // 0: no reminders
   int max_attempts = 5;                        // per notification, including the first try
   core::Duration timeout = core::Seconds(10);  // per attempt (HTTP exchange or command run)
+  // From the server's config file, not a tenant: outside the operator's grants (NotifierOptions).
+  // Never parsed from a spec.
+  bool operator_defined = false;
 
   // Whether an alert in its current state passes the filters.
   bool Matches(const core::Alert& alert) const;

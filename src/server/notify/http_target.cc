@@ -46,6 +46,7 @@ core::Status PostJson(const HttpTarget& target, std::string_view path_suffix, st
                       const Headers& headers, std::chrono::milliseconds timeout,
                       std::string* detail) {
   HttpClient client(target.host, target.port);
+  client.set_public_only(target.public_only);
   Headers all = headers;
   all.Add("Content-Type", "application/json");
   std::string path = target.path;
@@ -54,7 +55,10 @@ core::Status PostJson(const HttpTarget& target, std::string_view path_suffix, st
     path += path_suffix;
   }
   auto response = client.Request(Method::kPost, path, body, all, timeout);
-  if (!response.ok()) return core::Status::Unavailable(response.status().message());
+  if (!response.ok()) {
+    if (response.status().code() == core::StatusCode::kPermissionDenied) return response.status();
+    return core::Status::Unavailable(response.status().message());
+  }
   const int code = response->status;
   *detail = "HTTP " + std::to_string(code);
   if (code >= 200 && code < 300) return core::Status::Ok();

@@ -14,22 +14,32 @@ namespace {
 
 using SteadyClock = std::chrono::steady_clock;
 
-std::unique_ptr<Channel> MakeChannel(const DeliveryRoute& r, const AlertmanagerOptions& am) {
-  if (r.kind == ChannelKind::kCommand)
-    return std::make_unique<CommandChannel>(r.command, r.timeout);
+core::Result<std::unique_ptr<Channel>> MakeChannel(const DeliveryRoute& r,
+                                                   const NotifierOptions& o) {
+  if (r.kind == ChannelKind::kCommand) {
+    if (!o.allow_command_routes && !r.operator_defined) {
+      return core::Status::PermissionDenied(
+          "command routes are not allowed on this server (the operator allows them with "
+          "--allow-command-routes)");
+    }
+    return std::unique_ptr<Channel>(std::make_unique<CommandChannel>(r.command, r.timeout));
+  }
   auto target = HttpTarget::Parse(r.url);
-  if (!target.ok()) return nullptr;
+  if (!target.ok()) return target.status();
+  target->public_only = !o.allow_private_targets && !r.operator_defined;
   switch (r.kind) {
     case ChannelKind::kWebhook:
-      return std::make_unique<WebhookChannel>(*target, r.secret, r.timeout);
+      return std::unique_ptr<Channel>(
+          std::make_unique<WebhookChannel>(*target, r.secret, r.timeout));
     case ChannelKind::kSlack:
-      return std::make_unique<SlackChannel>(*target, r.timeout);
+      return std::unique_ptr<Channel>(std::make_unique<SlackChannel>(*target, r.timeout));
     case ChannelKind::kAlertmanager:
-      return std::make_unique<AlertmanagerChannel>(*target, r.timeout, am);
+      return std::unique_ptr<Channel>(
+          std::make_unique<AlertmanagerChannel>(*target, r.timeout, o.alertmanager));
     case ChannelKind::kCommand:
       break;
   }
-  return nullptr;
+  return core::Status::FailedPrecondition("route has no usable target");
 }
 
 // Delivery threads write to command hooks' pipes: a hook that exits early must give EPIPE, not
@@ -200,12 +210,13 @@ void Notifier::DeliveryLoop() {
 
 bool Notifier::Attempt(Job& job) {
   const Decision& d = job.decision;
-  std::unique_ptr<Channel> channel = MakeChannel(d.route, options_.alertmanager);
+  auto channel = MakeChannel(d.route, options_);
   std::string detail;
-  core::Status status = channel ? channel->Deliver(Payload{d.route.organization_id, d.route.id,
-                                                           d.change, d.alert, clock_->Now()},
-                                                   &detail)
-                                : core::Status::FailedPrecondition("route has no usable target");
+  core::Status status = channel.ok()
+                            ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id,
+                                                          d.change, d.alert, clock_->Now()},
+                                                  &detail)
+                            : channel.status();
   if (status.ok()) {
     ++delivered_;
     if (d.change != "refresh") Record(d, job.attempt, "delivered", detail);

@@ -49,6 +49,12 @@ struct NotifierOptions {
   std::chrono::milliseconds stop_wait{5000};     // Stop() delivers what it can for this long
   PolicyOptions policy;
   AlertmanagerOptions alertmanager;
+  // The operator's grants (issue 14): routes come from tenants, so unless granted a command route
+  // is not run and an HTTP route reaches no loopback, link-local or private address (decided on
+  // the addresses its host resolves to when it is delivered). A refused delivery fails at once,
+  // recorded in the delivery log with the reason. Routes marked operator_defined are exempt.
+  bool allow_command_routes = false;
+  bool allow_private_targets = false;
 };
 
 struct NotifierStats {

@@ -126,6 +126,50 @@ TEST_F(NotifierTest, CommandHookGetsTheChangeOnStdinAndIsKilledAtItsTimeout) {
   EXPECT_EQ(detail["slow"].rfind("timeout after 200 ms, killed", 0), 0u) << detail["slow"];
 }
 
+TEST_F(NotifierTest, WithoutTheOperatorsGrantsOnlyTheOperatorsOwnRoutesRunCommands) {
+  Receiver receiver;
+  const std::string marker = (dir_ / "ran").string();
+  NotifierOptions o = Fast();
+  o.allow_command_routes = false;
+  o.allow_private_targets = false;
+  Notifier& n = Make(o);
+  DeliveryRoute hook;
+  hook.organization_id = "acme";
+  hook.id = "cmd";
+  hook.kind = ChannelKind::kCommand;
+  hook.command = {"/usr/bin/touch", marker};
+  n.PutRoute(hook);
+  DeliveryRoute own = hook;  // the operator's, from the config file: runs
+  own.id = "own";
+  own.command = {"/usr/bin/touch", marker + "-own"};
+  own.operator_defined = true;
+  n.PutRoute(own);
+  // "localhost" is resolved when delivering, and refused for what it resolves to.
+  std::string url = receiver.url();
+  url.replace(url.find("127.0.0.1"), 9, "localhost");
+  DeliveryRoute web = Webhook("web", url);
+  web.max_attempts = 5;
+  n.PutRoute(web);
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_TRUE(receiver.requests().empty());
+  EXPECT_FALSE(std::filesystem::exists(marker));
+  EXPECT_TRUE(std::filesystem::exists(marker + "-own"));
+  std::map<std::string, std::string> detail;
+  auto rows = store_->QueryDeliveries("acme", "alert_1", 10);
+  ASSERT_TRUE(rows.ok());
+  for (const store::DeliveryRecord& d : *rows) {
+    detail[d.route_id] = d.detail;
+    if (d.route_id == "own") continue;
+    EXPECT_EQ(d.outcome, "failed") << d.route_id;  // refused at once, not retried
+    EXPECT_EQ(d.attempt, 1) << d.route_id;
+  }
+  EXPECT_NE(detail["cmd"].find("--allow-command-routes"), std::string::npos) << detail["cmd"];
+  EXPECT_NE(detail["web"].find("is a loopback address"), std::string::npos) << detail["web"];
+  EXPECT_NE(detail["web"].find("--allow-private-targets"), std::string::npos) << detail["web"];
+}
+
 TEST_F(NotifierTest, MaintenanceWindowHoldsTheRaiseAndLetsTheResolutionThroughAfterIt) {
   Receiver receiver;
   Notifier& n = Make();
