@@ -6,6 +6,7 @@
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <string_view>
 
 #include "server/app/server_app.h"
 
@@ -19,6 +20,12 @@ void SetLogLevel(const std::string& level) {
   if (level == "warning") spdlog::set_level(spdlog::level::warn);
   if (level == "error") spdlog::set_level(spdlog::level::err);
   if (level == "critical") spdlog::set_level(spdlog::level::critical);
+}
+
+// Operator grants and --insecure read as switches: bare, or --flag=true|false.
+bool IsSwitch(std::string_view flag) {
+  return flag == "--insecure" || flag == "--allow-command-routes" ||
+         flag == "--allow-private-targets";
 }
 
 struct ServeFlags {
@@ -97,7 +104,7 @@ std::function<int()> AddServeCommand(CLI::App& app) {
   for (const server::ConfigOption& o : server::ConfigOptions()) {
     const std::string help =
         o.help + "  [key: " + o.key + "] [env: " + o.env + "] [default: " + o.show(defaults) + "]";
-    if (o.flag == "--insecure") {  // bare, or --insecure=true|false
+    if (IsSwitch(o.flag)) {  // bare, or --flag=true|false
       flags->options[o.flag] = cmd->add_flag(o.flag, flags->switches[o.flag], help);
     } else {
       flags->options[o.flag] = cmd->add_option(o.flag, flags->values[o.flag], help);

@@ -54,7 +54,7 @@ class ServeTest : public ::testing::Test {
 
   // The servers here reach test receivers and targets on loopback, so private targets are allowed.
   void StartServer(std::vector<std::string> extra = {}, uint16_t port = 0) {
-    extra.insert(extra.begin(), {"--allow-private-targets", "true"});
+    extra.insert(extra.begin(), "--allow-private-targets");
     if (!server_) {
       server_ = std::make_unique<ServerProcess>(ServerProcess::DefaultBinary(),
                                                 (dir_ / "vitals.db").string(), std::move(extra));
