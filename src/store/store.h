@@ -138,6 +138,13 @@ class Store {
   // Deletes data older than `cutoff` in small steps that never hold the writer long.
   virtual core::Status RunRetention(core::Timestamp cutoff) = 0;
   virtual StoreStats Stats() const = 0;
+  // Whether the store can take acknowledged writes now: Ok while its last group commit
+  // succeeded; else the failure (kIoError: the disk failed, e.g. full; kUnavailable: the database
+  // file was deleted or replaced, for good until a restart), its message fit for clients (no
+  // path). After a failure the store retries by itself (the next group, or a small probe write
+  // about every 250 ms), so this turns Ok again once a commit succeeds. Thread-safe, never waits
+  // for the writer.
+  virtual core::Status Health() const = 0;
 };
 
 }  // namespace vitals::store

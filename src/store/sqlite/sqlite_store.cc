@@ -3,6 +3,7 @@
 #include <future>
 
 #include "store/sqlite/agent_columns.h"
+#include "store/sqlite/database_file.h"
 #include "store/sqlite/json_strings.h"
 #include "store/sqlite/record_columns.h"
 #include "store/sqlite/retention.h"
@@ -71,6 +72,7 @@ SqliteStore::~SqliteStore() {
 }
 
 core::Status SqliteStore::Init() {
+  if (core::Status s = DatabaseFile(options_.path).MakePrivate(); !s.ok()) return s;
   auto db = std::make_unique<Connection>();
   if (core::Status s = db->Open(options_.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
       !s.ok()) {
@@ -235,5 +237,7 @@ StoreStats SqliteStore::Stats() const {
   s.rows_deleted_by_retention = retention_deleted_.load(std::memory_order_relaxed);
   return s;
 }
+
+core::Status SqliteStore::Health() const { return writer_->health().Get(); }
 
 }  // namespace vitals::store
