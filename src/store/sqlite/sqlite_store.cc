@@ -83,6 +83,7 @@ core::Status SqliteStore::Init() {
   auto page_size = db->QueryInt("PRAGMA page_size");
   if (!page_size.ok()) return page_size.status();
   WriterOptions writer_options;
+  writer_options.recent_executions = options_.recent_executions;
   writer_options.checkpoint_pages = static_cast<int>(std::max<int64_t>(
       options_.wal_checkpoint_bytes / std::max<int64_t>(page_size->value_or(kPageSize), 512), 1));
   writer_ = std::make_unique<Writer>(std::move(db), queue_, tail_, clock_, writer_options);

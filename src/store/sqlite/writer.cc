@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vitals::store {
@@ -37,7 +38,7 @@ Writer::Writer(std::unique_ptr<Connection> db, WriteQueue& queue, ExecutionTail&
       queue_(queue),
       clock_(clock),
       options_(options),
-      appender_(*db_, tail),
+      appender_(*db_, tail, options.recent_executions),
       context_(*db_),
       file_(db_->path()) {}
 
@@ -209,7 +210,10 @@ void Writer::SetCompletionExecutor(CompletionExecutor executor) {
 
 void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out) {
   if (status.ok()) {
-    counters_.executions_written.fetch_add(out.ids.size(), std::memory_order_relaxed);
+    const auto stored =
+        std::count_if(out.ids.begin(), out.ids.end(), [](int64_t id) { return id > 0; });
+    counters_.executions_written.fetch_add(static_cast<uint64_t>(stored),
+                                           std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
   // Acknowledgements are handed on before jobs complete: a caller that Flush()es after appending

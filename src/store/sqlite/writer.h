@@ -30,6 +30,7 @@ struct WriterOptions {
   core::Duration seal_period = std::chrono::seconds(2);  // by the store's clock
   size_t max_tail_rows = 1'000'000;                      // seal early past this
   int checkpoint_pages = 2048;                           // WAL pages that trigger a checkpoint
+  size_t recent_executions = 1 << 18;                    // see RecentExecutions
 };
 
 // Past this many times WriterOptions::checkpoint_pages the writer checkpoints itself, so the WAL
