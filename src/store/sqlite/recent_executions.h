@@ -38,7 +38,8 @@ class RecentExecutions {
   void Commit() { admitted_ = 0; }
   // Forgets them (rows they had pushed out of the window stay forgotten).
   void RollBack();
-  // At load: remembers the log's last rows, up to the capacity, from ids below `next_id`.
+  // At load: remembers the log's latest rows (ids below `next_id`), up to the capacity and at
+  // most 65,536.
   core::Status Load(Connection& db, int64_t next_id);
 
   size_t capacity() const { return ring_.size(); }
@@ -48,7 +49,8 @@ class RecentExecutions {
     uint64_t key = 0;  // 0: empty
     uint64_t content = 0;
   };
-  void Remember(const core::ExecutionEvent& event, bool started_only);
+  // A row of the log (oldest first): its key and content hashes.
+  void Remember(uint64_t key, uint64_t content);
   void Insert(uint64_t key, uint64_t content);
   void Erase(uint64_t key);
   Slot* Find(uint64_t key);

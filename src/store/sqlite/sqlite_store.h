@@ -23,7 +23,7 @@ struct SqliteOptions {
   // reached (overwritten in place, trimmed only beyond that bound).
   int64_t wal_checkpoint_bytes = 64 << 20;
   // How many of the latest executions a client's retry is recognized among (see
-  // Store::AppendExecutions); 16 bytes of memory each, read back from the log at open.
+  // Store::AppendExecutions); 40 bytes of memory each. A reopen reads back the latest 65,536.
   size_t recent_executions = 1 << 18;
   const core::Clock* clock = nullptr;  // defaults to the system clock
 };
