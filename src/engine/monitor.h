@@ -164,6 +164,10 @@ class Monitor {
                             core::Duration downtime);
   // Replays a stored execution (or start) unless the agent's checkpoint already includes it.
   void Replay(const core::ExecutionEvent& event, int64_t log_id, bool started_only);
+  // Raises the log position checkpoints are tagged with (see CollectCheckpoints) to `log_id`:
+  // after a restore, to where the replay ended, so that a checkpoint taken before anything new
+  // is ingested does not send the next restore back to an older position.
+  void SetReplayedThrough(int64_t log_id);
   // A heartbeat newer than the agent's checkpoint, received before the restart.
   void RestoreHeartbeat(std::string_view organization_id, std::string_view agent_id,
                         core::Timestamp received_at, core::Duration downtime);

@@ -87,6 +87,10 @@ void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool starte
     events_ingested_.fetch_add(1, std::memory_order_relaxed);
   }
   shard.MarkDirty(e);
+  SetReplayedThrough(log_id);
+}
+
+void Monitor::SetReplayedThrough(int64_t log_id) {
   int64_t seen = max_log_id_.load(std::memory_order_relaxed);
   while (log_id > seen && !max_log_id_.compare_exchange_weak(seen, log_id)) {
   }

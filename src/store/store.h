@@ -45,6 +45,10 @@ class Store {
   // Appends execution records; assigns each an id (StoredExecution::id). On success `ids`
   // passed to `done_with_ids` holds the ids in the order of `rows`; the span is valid only
   // during the call (it points into the whole group's ids, so no allocation per caller).
+  // A row with an execution_id whose (organization, agent, execution_id, start or finish) is
+  // already among the store's recent rows is not stored: its id is kDuplicateExecution when its
+  // content is the same (a client's retry: acknowledge it, count it nowhere), else
+  // kConflictingExecution (refuse it). The start and the finish of an execution are two keys.
   virtual void AppendExecutions(
       std::vector<ExecutionWrite> rows,
       std::function<void(core::Status, std::span<const int64_t> ids)> done_with_ids) = 0;
@@ -138,6 +142,13 @@ class Store {
   // Deletes data older than `cutoff` in small steps that never hold the writer long.
   virtual core::Status RunRetention(core::Timestamp cutoff) = 0;
   virtual StoreStats Stats() const = 0;
+  // Whether the store can take acknowledged writes now: Ok while its last group commit
+  // succeeded; else the failure (kIoError: the disk failed, e.g. full; kUnavailable: the database
+  // file was deleted or replaced, for good until a restart), its message fit for clients (no
+  // path). After a failure the store retries by itself (the next group, or a small probe write
+  // about every 250 ms), so this turns Ok again once a commit succeeds. Thread-safe, never waits
+  // for the writer.
+  virtual core::Status Health() const = 0;
 };
 
 }  // namespace vitals::store

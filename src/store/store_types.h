@@ -23,6 +23,10 @@ struct ExecutionWrite {
   core::Timestamp received_at;
 };
 
+// The ids Store::AppendExecutions reports for rows it did not store (see there).
+inline constexpr int64_t kDuplicateExecution = 0;
+inline constexpr int64_t kConflictingExecution = -1;
+
 // An execution read back. `id` is the store's own sequence number: unique, increasing in commit
 // order across the whole store.
 struct StoredExecution {

@@ -53,6 +53,64 @@ TEST_F(ApiServerTest, IngestIsDurableBeforeItIsCounted) {
   EXPECT_EQ(monitor_->events_ingested(), 1u);
 }
 
+// A client's retry of a batch already stored: acknowledged again, stored and counted once.
+TEST_F(ApiServerTest, TheSameBatchTwiceIsAcknowledgedTwiceStoredAndCountedOnce) {
+  const std::string batch =
+      R"([{"agent_id":"a","execution_id":"x1","latency_ms":5},)"
+      R"({"agent_id":"a","execution_id":"x2","status":"error"},{"agent_id":"a"}])";
+  auto first = Do(Method::kPost, "/api/v1/executions", batch);
+  EXPECT_EQ(first.status, 200);
+  EXPECT_EQ(first.body, R"({"accepted":3,"rejected":[]})");
+  auto again = Do(Method::kPost, "/api/v1/executions", batch);
+  EXPECT_EQ(again.status, 200);
+  // The row without an execution_id cannot be told from a new one: stored again.
+  EXPECT_EQ(again.body, R"({"accepted":3,"duplicates":2,"rejected":[]})");
+  EXPECT_EQ(store_->Stats().executions_written, 4u);
+  EXPECT_EQ(monitor_->events_ingested(), 4u);
+  auto agent = monitor_->GetAgent("default", "a");
+  ASSERT_TRUE(agent.ok());
+  EXPECT_EQ(agent->long_window.total, 4);
+  EXPECT_EQ(agent->long_window.failure, 1);
+}
+
+TEST_F(ApiServerTest, OtherContentUnderAStoredExecutionIdIsRejectedNamingTheId) {
+  ASSERT_EQ(
+      Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"a","execution_id":"x1"})").status,
+      200);
+  auto alone =
+      Do(Method::kPost, "/api/v1/executions",
+         R"({"agent_id":"a","execution_id":"x1","status":"error","error_message":"timeout"})");
+  EXPECT_EQ(alone.status, 409);
+  EXPECT_NE(alone.body.find(R"(execution_id: \"x1\" was already recorded with other content)"),
+            std::string::npos)
+      << alone.body;
+  auto mixed = Do(Method::kPost, "/api/v1/executions",
+                  R"([{"agent_id":"a","execution_id":"x1","latency_ms":9},)"
+                  R"({"agent_id":"a","execution_id":"x2"}])");
+  EXPECT_EQ(mixed.status, 200);
+  EXPECT_NE(mixed.body.find(R"("accepted":1,"rejected":[{"index":0,)"), std::string::npos)
+      << mixed.body;
+  EXPECT_EQ(store_->Stats().executions_written, 2u);
+  EXPECT_EQ(monitor_->events_ingested(), 2u);
+}
+
+// Two-part reporting: the start and the finish share the execution_id and are both kept; a
+// retried start is a retry.
+TEST_F(ApiServerTest, AStartAndItsFinishShareTheIdAndARetriedStartIsARetry) {
+  const std::string start = R"({"agent_id":"a","execution_id":"run-1","action_type":"plan"})";
+  ASSERT_EQ(Do(Method::kPost, "/api/v1/executions/start", start).status, 200);
+  auto again = Do(Method::kPost, "/api/v1/executions/start", start);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.body, R"({"accepted":1,"duplicates":1,"rejected":[]})");
+  EXPECT_EQ(monitor_->ListAgents("default").at(0).in_flight, 1u);
+  auto finish = Do(Method::kPost, "/api/v1/executions",
+                   R"({"agent_id":"a","execution_id":"run-1","action_type":"plan"})");
+  EXPECT_EQ(finish.status, 200);
+  EXPECT_EQ(finish.body, R"({"accepted":1,"rejected":[]})");
+  EXPECT_EQ(monitor_->ListAgents("default").at(0).in_flight, 0u);
+  EXPECT_EQ(store_->Stats().executions_written, 2u);
+}
+
 TEST_F(ApiServerTest, NothingValidIs400AndNothingIsStored) {
   auto r = Do(Method::kPost, "/api/v1/executions", R"([{"latency_ms":1}])");
   EXPECT_EQ(r.status, 400);

@@ -4,6 +4,11 @@
 // the valid ones are written to the store (group commit) and only once they are durable are they
 // counted by the engine and acknowledged: {"accepted": N, "rejected": [{"index", "error"}]}.
 // A body with nothing valid is a 400 with the same shape.
+//
+// A client's retry of executions already stored (same organization, agent, execution_id, start
+// or finish, and content) is acknowledged again — counted in "accepted" and in "duplicates" —
+// but neither stored nor counted by the engine a second time. The same execution_id with other
+// content is rejected item by item, naming the id; a body of nothing else is a 409.
 #include <algorithm>
 #include <memory>
 
@@ -58,13 +63,16 @@ std::optional<HttpResponse> Admission(Services& s) {
   return std::nullopt;
 }
 
-std::string Answer(size_t accepted, std::vector<ItemError>& rejected, const char* error) {
+std::string Answer(size_t accepted, std::vector<ItemError>& rejected, const char* error,
+                   size_t duplicates = 0) {
   std::sort(rejected.begin(), rejected.end(),
             [](const ItemError& a, const ItemError& b) { return a.index < b.index; });
   JsonWriter w;
   w.BeginObject();
   if (error) w.Field("error", error);
-  w.Field("accepted", static_cast<uint64_t>(accepted)).Key("rejected").BeginArray();
+  w.Field("accepted", static_cast<uint64_t>(accepted));
+  if (duplicates > 0) w.Field("duplicates", static_cast<uint64_t>(duplicates));
+  w.Key("rejected").BeginArray();
   for (const ItemError& e : rejected) {
     w.BeginObject().Field("index", static_cast<uint64_t>(e.index)).Field("error", e.error);
     w.EndObject();
@@ -87,11 +95,12 @@ struct PendingExecutions {
   InFlight guard;
   Responder respond;
   std::vector<core::ExecutionEvent> events;  // the valid items, in body order
+  std::vector<size_t> indexes;               // events[k] was item indexes[k] of the body
   std::vector<ItemError> rejected;
 };
 
-// Moves the valid events to the front of `events` and drops the rest, recording why each was
-// rejected.
+// Moves the valid events (and their indexes) to the front and drops the rest, recording why
+// each was rejected.
 void KeepValid(ParsedExecutions& parsed, const core::EventLimits& limits, core::Timestamp now,
                bool starts, std::vector<ItemError>& rejected) {
   std::vector<core::ExecutionEvent>& events = parsed.events;
@@ -105,10 +114,67 @@ void KeepValid(ParsedExecutions& parsed, const core::EventLimits& limits, core::
       rejected.push_back({parsed.indexes[k], v.message()});
       continue;
     }
-    if (kept != k) events[kept] = std::move(events[k]);
+    if (kept != k) {
+      events[kept] = std::move(events[k]);
+      parsed.indexes[kept] = parsed.indexes[k];
+    }
     ++kept;
   }
   events.erase(events.begin() + static_cast<std::ptrdiff_t>(kept), events.end());
+  parsed.indexes.resize(kept);
+}
+
+// Drops the events the store did not keep (retries, conflicts; see the top of the file) from
+// `p` and `ids`, rejecting the conflicts. Returns the number of retries.
+size_t DropNotStored(PendingExecutions& p, std::vector<int64_t>& ids) {
+  size_t kept = 0, duplicates = 0;
+  for (size_t k = 0; k < p.events.size(); ++k) {
+    if (ids[k] == store::kConflictingExecution) {
+      p.rejected.push_back({p.indexes[k], "execution_id: \"" + p.events[k].execution_id +
+                                              "\" was already recorded with other content"});
+      continue;
+    }
+    if (ids[k] == store::kDuplicateExecution) {
+      ++duplicates;
+      continue;
+    }
+    if (kept != k) {
+      p.events[kept] = std::move(p.events[k]);
+      ids[kept] = ids[k];
+    }
+    ++kept;
+  }
+  p.events.resize(kept);
+  ids.resize(kept);
+  return duplicates;
+}
+
+// Once the store has the events: counts the stored ones in the engine and answers.
+void Acknowledge(Services& s, PendingExecutions& p, bool starts, std::span<const int64_t> ids) {
+  size_t duplicates = 0;
+  std::vector<int64_t> kept_ids;
+  if (std::any_of(ids.begin(), ids.end(), [](int64_t id) { return id <= 0; })) {
+    kept_ids.assign(ids.begin(), ids.end());
+    duplicates = DropNotStored(p, kept_ids);
+    ids = kept_ids;
+  }
+  const std::vector<core::ExecutionEvent>& events = p.events;
+  if (starts) {
+    for (const core::ExecutionEvent& e : events) (void)s.monitor.StartExecution(e);
+  } else {
+    // Reused across calls on this thread: a batch's statuses are not needed after it.
+    thread_local std::vector<Status> results;
+    results.assign(events.size(), Status::Ok());
+    s.monitor.IngestBatch(events, results, ids);
+  }
+  const size_t accepted = events.size() + duplicates;
+  s.counters.executions_accepted += accepted;
+  s.counters.executions_rejected += p.rejected.size();
+  if (accepted == 0) {
+    return p.respond(HttpResponse::Json(
+        409, Answer(0, p.rejected, "every item conflicts with an execution already recorded")));
+  }
+  p.respond(HttpResponse::Json(200, Answer(accepted, p.rejected, nullptr, duplicates)));
 }
 
 void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s,
@@ -135,23 +201,13 @@ void IngestExecutions(HttpRequest& req, RequestContext& ctx, Responder respond, 
   auto pending =
       std::make_shared<PendingExecutions>(s.counters.ingest_in_flight, std::move(respond));
   pending->events = std::move(parsed->events);
+  pending->indexes = std::move(parsed->indexes);
   pending->rejected = std::move(rejected);
-  s.store.AppendExecutions(std::move(writes), [&s, pending, starts](Status st,
-                                                                    std::span<const int64_t> ids) {
-    if (!st.ok()) return pending->respond(ErrorResponse(st));
-    const std::vector<core::ExecutionEvent>& events = pending->events;
-    if (starts) {
-      for (const core::ExecutionEvent& e : events) (void)s.monitor.StartExecution(e);
-    } else {
-      // Reused across calls on this thread: a batch's statuses are not needed after it.
-      thread_local std::vector<Status> results;
-      results.assign(events.size(), Status::Ok());
-      s.monitor.IngestBatch(events, results, ids);
-    }
-    s.counters.executions_accepted += events.size();
-    s.counters.executions_rejected += pending->rejected.size();
-    pending->respond(HttpResponse::Json(200, Answer(events.size(), pending->rejected, nullptr)));
-  });
+  s.store.AppendExecutions(std::move(writes),
+                           [&s, pending, starts](Status st, std::span<const int64_t> ids) {
+                             if (!st.ok()) return pending->respond(ErrorResponse(st));
+                             Acknowledge(s, *pending, starts, ids);
+                           });
 }
 
 void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {

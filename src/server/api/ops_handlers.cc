@@ -1,7 +1,7 @@
 // Operations: /metrics (Prometheus text format, scoped to the caller's organization; the
 // process-wide figures — ingest, HTTP, store, streams — only for the operator: open mode or an
 // admin key of Services::operator_organization), /healthz (the process answers), /readyz (state
-// restored, storage writable).
+// restored, the store's last commit succeeded, its queue not full).
 #include <cstdio>
 
 #include "server/api/api_server.h"
@@ -162,6 +162,10 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
   e.Sample("vitals_store_last_commit_seconds", "", st.last_commit_ms / 1000.0);
   e.Family("vitals_store_commit_failures_total", "counter", "Failed group commits.");
   e.Sample("vitals_store_commit_failures_total", "", static_cast<double>(st.commit_failures));
+  e.Family("vitals_store_ready", "gauge",
+           "1 while the store's last group commit succeeded, 0 while it failed or the database "
+           "file is gone.");
+  e.Sample("vitals_store_ready", "", s.store.Health().ok() ? 1 : 0);
   e.Family("vitals_store_background_dropped_total", "counter",
            "History and alert records dropped because the store's queue was full.");
   e.Sample("vitals_store_background_dropped_total", "", static_cast<double>(st.background_dropped));
@@ -193,6 +197,9 @@ void RegisterOpsRoutes(Router& router, Services& s) {
   router.AddPublic(Method::kGet, "/readyz", [&s](HttpRequest&, RequestContext&, Responder d) {
     if (!s.ready.load()) {
       return d(ErrorResponse(core::Status::Unavailable("not ready: restoring state")));
+    }
+    if (core::Status h = s.store.Health(); !h.ok()) {
+      return d(ErrorResponse(core::Status::Unavailable("not ready: " + h.message())));
     }
     const store::StoreStats st = s.store.Stats();
     if (st.queue_capacity > 0 && st.queue_depth >= st.queue_capacity) {

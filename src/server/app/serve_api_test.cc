@@ -8,11 +8,13 @@ namespace {
 
 using namespace std::chrono_literals;
 
+// Execution ids are unique across calls: the server takes a repeated one for a client's retry.
 std::string Events(const std::string& agent, int n, bool ok) {
+  static int next_id = 0;
   std::string body = "[";
   for (int i = 0; i < n; ++i) {
     if (i) body += ",";
-    body += R"({"agent_id":")" + agent + R"(","execution_id":"e)" + std::to_string(i) +
+    body += R"({"agent_id":")" + agent + R"(","execution_id":"e)" + std::to_string(next_id++) +
             R"(","action_type":"llm_call","status":")" + (ok ? "success" : "error") +
             R"(","error_message":)" + (ok ? "null" : "\"upstream 503\"") +
             R"(,"latency_ms":250,"token_count":300,"cost_usd":0.002})";

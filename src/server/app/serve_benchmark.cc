@@ -10,6 +10,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <random>
 #include <thread>
@@ -32,20 +33,39 @@ double Percentile(std::vector<double> v, double q) {
   return v[static_cast<size_t>(q * static_cast<double>(v.size() - 1))];
 }
 
-std::string Batch(std::mt19937_64& rng, int agents, int n, const std::string& prefix = "agent-") {
+// A batch whose execution ids begin with a fixed-width serial, rewritten before each send: the
+// server stores a retry (same agent, execution_id and content) once, so no request may repeat one.
+struct BatchTemplate {
   std::string body;
-  body.reserve(static_cast<size_t>(n) * 170);
-  body += '[';
+  std::vector<size_t> serial_at;  // where each execution_id's serial begins
+};
+constexpr size_t kSerialDigits = 10;
+
+BatchTemplate Batch(std::mt19937_64& rng, int agents, int n, const std::string& prefix = "agent-") {
+  BatchTemplate t;
+  t.body.reserve(static_cast<size_t>(n) * 180);
+  t.body += '[';
   for (int i = 0; i < n; ++i) {
-    if (i) body += ',';
-    body += R"({"agent_id":")" + prefix + std::to_string(rng() % static_cast<uint64_t>(agents)) +
-            R"(","execution_id":"e)" + std::to_string(rng() % 1000000000) +
-            R"(","action_type":"llm_call","status":")" + (rng() % 50 ? "success" : "error") +
-            R"(","latency_ms":)" + std::to_string(50 + rng() % 2000) +
-            R"(,"token_count":420,"cost_usd":0.0004})";
+    if (i) t.body += ',';
+    t.body += R"({"agent_id":")" + prefix + std::to_string(rng() % static_cast<uint64_t>(agents)) +
+              R"(","execution_id":"e)";
+    t.serial_at.push_back(t.body.size());
+    t.body += std::string(kSerialDigits, '0') + "-" + std::to_string(i) +
+              R"(","action_type":"llm_call","status":")" + (rng() % 50 ? "success" : "error") +
+              R"(","latency_ms":)" + std::to_string(50 + rng() % 2000) +
+              R"(,"token_count":420,"cost_usd":0.0004})";
   }
-  body += ']';
-  return body;
+  t.body += ']';
+  return t;
+}
+
+// `t`'s body with `serial` in every execution_id, in `out` (reused: no allocation once grown).
+void Stamp(const BatchTemplate& t, uint64_t serial, std::string& out) {
+  out = t.body;
+  char digits[kSerialDigits + 1];
+  std::snprintf(digits, sizeof digits, "%010llu",
+                static_cast<unsigned long long>(serial % 10'000'000'000ULL));
+  for (size_t at : t.serial_at) std::memcpy(&out[at], digits, kSerialDigits);
 }
 
 Headers Json() {
@@ -79,7 +99,7 @@ void Ingest(int seconds) {
   Server server("ingest");
   constexpr int kWriters = 6, kAgents = 10'000, kBatch = 1'000;
   // Bodies are built before the clock starts: the load generator shares the machine's 2 cores.
-  std::vector<std::string> bodies;
+  std::vector<BatchTemplate> bodies;
   std::mt19937_64 rng(1);
   for (int i = 0; i < 24; ++i) bodies.push_back(Batch(rng, kAgents, kBatch));
   std::atomic<bool> stop{false};
@@ -89,9 +109,10 @@ void Ingest(int seconds) {
   for (int w = 0; w < kWriters; ++w) {
     writers.emplace_back([&, w] {
       HttpClient c("127.0.0.1", server.port());
+      std::string body;
       for (size_t i = static_cast<size_t>(w); !stop.load(); i += kWriters) {
-        auto r =
-            c.Request(Method::kPost, "/api/v1/executions", bodies[i % bodies.size()], Json(), 30s);
+        Stamp(bodies[i % bodies.size()], i, body);
+        auto r = c.Request(Method::kPost, "/api/v1/executions", body, Json(), 30s);
         if (!r.ok()) {
           ++failed;
         } else if (r->status == 200) {
@@ -212,10 +233,12 @@ void Read(int seconds) {
   std::thread writer([&] {
     HttpClient c("127.0.0.1", server.port());
     std::mt19937_64 rng(9);
-    std::vector<std::string> bodies;
+    std::vector<BatchTemplate> bodies;
     for (int i = 0; i < 8; ++i) bodies.push_back(Batch(rng, kAgents, 1000));
+    std::string body;
     for (size_t i = 0; !stop.load(); ++i) {
-      (void)c.Request(Method::kPost, "/api/v1/executions", bodies[i % bodies.size()], Json(), 30s);
+      Stamp(bodies[i % bodies.size()], i, body);
+      (void)c.Request(Method::kPost, "/api/v1/executions", body, Json(), 30s);
     }
   });
   std::vector<double> ms;

@@ -151,6 +151,7 @@ Status ServerApp::Restore() {
     }
     replayed += rows->size();
   }
+  monitor_->SetReplayedThrough(replay_from);
   for (const store::StoredHeartbeat& h : *heartbeats) {
     monitor_->RestoreHeartbeat(h.organization_id, h.agent_id, h.received_at, downtime);
   }
@@ -169,6 +170,10 @@ Status ServerApp::Restore() {
       spdlog::warn("alert {} not restored: {}", a.id, s.message());
     }
   }
+  // Checkpointed at once and durably: a server that crashes again sooner than the checkpoint
+  // interval still starts its next replay from here, so crash loops do not grow the replay.
+  Checkpoint(false);
+  store_->Flush();
   spdlog::info(
       "restored {} agents from checkpoints, replayed {} executions, downtime {:.1f}s, in {} ms",
       restored, replayed, core::ToSecondsF(downtime),

@@ -66,6 +66,7 @@ core::Status ExecutionAppender::Load() {
     *stmt = std::move(prepared.value());
   }
   if (core::Status s = RebuildTail(sealed->value_or(0)); !s.ok()) return s;
+  if (core::Status s = recent_.Load(db_, next_id_); !s.ok()) return s;
   txn_first_id_ = next_id_;
   txn_first_day_ = day_;
   txn_first_max_ts_ = partition_max_ts_;
@@ -141,24 +142,38 @@ core::Status ExecutionAppender::Append(const std::vector<const ExecutionWrite*>&
                                        core::Timestamp now, std::vector<int64_t>& ids) {
   if (core::Status s = EnsurePartition(now); !s.ok()) return s;
   ids.reserve(ids.size() + rows.size());
-  for (size_t i = 0; i < rows.size();) {
-    const size_t n = std::min(std::bit_floor(rows.size() - i), size_t{1} << kMaxLog2Rows);
+  fresh_.clear();
+  for (const ExecutionWrite* row : rows) {
+    switch (recent_.Admit(*row)) {
+      case RecentExecutions::Verdict::kNew:
+        ids.push_back(next_id_ + static_cast<int64_t>(fresh_.size()));
+        fresh_.push_back(row);
+        break;
+      case RecentExecutions::Verdict::kDuplicate:
+        ids.push_back(kDuplicateExecution);
+        break;
+      case RecentExecutions::Verdict::kConflict:
+        ids.push_back(kConflictingExecution);
+        break;
+    }
+  }
+  for (size_t i = 0; i < fresh_.size();) {
+    const size_t n = std::min(std::bit_floor(fresh_.size() - i), size_t{1} << kMaxLog2Rows);
     auto insert = InsertOf(static_cast<size_t>(std::countr_zero(n)));
     if (!insert.ok()) return insert.status();
     for (size_t k = 0; k < n; ++k) {
       BindExecution(**insert, static_cast<int>(k) * kExecutionColumnCount + 1, next_id_ + k,
-                    *rows[i + k]);
+                    *fresh_[i + k]);
     }
     // All parameters are bound for every execution: no need to clear them.
     if (core::Status s = (*insert)->Run("insert executions", /*clear_bindings=*/false); !s.ok()) {
       return core::Status::IoError(ExecutionTableName(day_) + ": " + s.message());
     }
     for (size_t k = 0; k < n; ++k, ++i) {
-      const ExecutionWrite& row = *rows[i];
+      const ExecutionWrite& row = *fresh_[i];
       const int64_t id = next_id_++;
       const int64_t ts = core::ToMicros(row.event.timestamp);
       partition_max_ts_ = std::max(partition_max_ts_, ts);
-      ids.push_back(id);
       const AgentKeyView key{row.event.organization_id, row.event.agent_id};
       rows_.push_back({HashAgentKey(key), key, {id, ts, FlagsOf(row)}});
     }
@@ -241,6 +256,7 @@ core::Status ExecutionAppender::SavePartitionMaxTs() {
 }
 
 void ExecutionAppender::Committed() {
+  recent_.Commit();
   if (sealed_) {
     tail_.Clear();
   } else if (!rows_.empty()) {
@@ -255,6 +271,7 @@ void ExecutionAppender::Committed() {
 }
 
 void ExecutionAppender::RolledBack() {
+  recent_.RollBack();
   rows_.clear();
   staged_ = nullptr;
   sealed_ = false;

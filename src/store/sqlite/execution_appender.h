@@ -2,7 +2,8 @@
 // transaction it assigns ids from the store-wide sequence, appends rows to the day table of the
 // commit's day, and collects the new ids into a TailChunk; after the commit it publishes the
 // chunk to the ExecutionTail, or — when the group sealed — empties the tail, whose entries and the
-// chunk's went into one execution_blocks row per agent inside the same transaction.
+// chunk's went into one execution_blocks row per agent inside the same transaction. Rows a
+// client sent again are recognized by RecentExecutions and not stored (see Store).
 //
 // Not thread-safe: owned by the writer.
 #pragma once
@@ -13,13 +14,16 @@
 
 #include "store/sqlite/connection.h"
 #include "store/sqlite/execution_tail.h"
+#include "store/sqlite/recent_executions.h"
 #include "store/store_types.h"
 
 namespace vitals::store {
 
 class ExecutionAppender {
  public:
-  ExecutionAppender(Connection& db, ExecutionTail& tail) : db_(db), tail_(tail) {}
+  // `recent`: how many of the latest rows are checked for retries (0: none).
+  ExecutionAppender(Connection& db, ExecutionTail& tail, size_t recent)
+      : db_(db), tail_(tail), recent_(recent) {}
 
   // Loads the id sequence and the current partition and rebuilds the tail from the rows after
   // the last seal. Call once, before the writer starts.
@@ -27,7 +31,8 @@ class ExecutionAppender {
 
   // ---- Inside the writer's transaction ----
   // Appends `rows` (a whole group's, across its batches) to the day table of `now`'s day
-  // (created on the first commit of a day) and appends their ids to `ids`, in order.
+  // (created on the first commit of a day) and appends their ids to `ids`, in order
+  // (kDuplicateExecution / kConflictingExecution for rows not stored).
   // REQUIRES: the rows outlive the transaction.
   core::Status Append(const std::vector<const ExecutionWrite*>& rows, core::Timestamp now,
                       std::vector<int64_t>& ids);
@@ -56,6 +61,8 @@ class ExecutionAppender {
 
   Connection& db_;
   ExecutionTail& tail_;
+  RecentExecutions recent_;
+  std::vector<const ExecutionWrite*> fresh_;  // the group's rows to store
 
   int64_t next_id_ = 1;
   int32_t day_ = 0;  // current partition; 0: none yet

@@ -3,6 +3,7 @@
 #include <future>
 
 #include "store/sqlite/agent_columns.h"
+#include "store/sqlite/database_file.h"
 #include "store/sqlite/json_strings.h"
 #include "store/sqlite/record_columns.h"
 #include "store/sqlite/retention.h"
@@ -71,6 +72,7 @@ SqliteStore::~SqliteStore() {
 }
 
 core::Status SqliteStore::Init() {
+  if (core::Status s = DatabaseFile(options_.path).MakePrivate(); !s.ok()) return s;
   auto db = std::make_unique<Connection>();
   if (core::Status s = db->Open(options_.path, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
       !s.ok()) {
@@ -81,6 +83,7 @@ core::Status SqliteStore::Init() {
   auto page_size = db->QueryInt("PRAGMA page_size");
   if (!page_size.ok()) return page_size.status();
   WriterOptions writer_options;
+  writer_options.recent_executions = options_.recent_executions;
   writer_options.checkpoint_pages = static_cast<int>(std::max<int64_t>(
       options_.wal_checkpoint_bytes / std::max<int64_t>(page_size->value_or(kPageSize), 512), 1));
   writer_ = std::make_unique<Writer>(std::move(db), queue_, tail_, clock_, writer_options);
@@ -235,5 +238,7 @@ StoreStats SqliteStore::Stats() const {
   s.rows_deleted_by_retention = retention_deleted_.load(std::memory_order_relaxed);
   return s;
 }
+
+core::Status SqliteStore::Health() const { return writer_->health().Get(); }
 
 }  // namespace vitals::store

@@ -22,6 +22,9 @@ struct SqliteOptions {
   // the writer finishes the checkpoint itself, so the WAL restarts. The WAL file keeps the size it
   // reached (overwritten in place, trimmed only beyond that bound).
   int64_t wal_checkpoint_bytes = 64 << 20;
+  // How many of the latest executions a client's retry is recognized among (see
+  // Store::AppendExecutions); 40 bytes of memory each. A reopen reads back the latest 65,536.
+  size_t recent_executions = 1 << 18;
   const core::Clock* clock = nullptr;  // defaults to the system clock
 };
 

@@ -189,7 +189,10 @@ void BM_SingleRowCommit(benchmark::State& state) {
   size_t next = 0;
   uint64_t failures = 0;
   const auto append_next = [&] {
-    if (!AppendOne(store, pool[next++ % pool.size()]).ok()) ++failures;
+    // A fresh execution_id each time: a repeated one would be a retry, not stored again.
+    ExecutionWrite row = pool[next % pool.size()];
+    row.event.execution_id = "single-" + std::to_string(next++);
+    if (!AppendOne(store, row).ok()) ++failures;
   };
   for (int i = 0; i < kWarmUpCommits; ++i) append_next();
   const StoreStats before = store.Stats();

@@ -80,6 +80,7 @@ class SqliteStore final : public Store {
   void Flush() override;
   core::Status RunRetention(core::Timestamp cutoff) override;
   StoreStats Stats() const override;
+  core::Status Health() const override;
 
  private:
   explicit SqliteStore(const SqliteOptions& options);

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 
+#include <atomic>
 #include <filesystem>
 #include <future>
 #include <memory>
@@ -33,13 +34,16 @@ class TempDir {
   std::filesystem::path path_;
 };
 
+// Unique per call, so that rows made alike are not taken for a client's retry of each other.
 inline ExecutionWrite MakeExecution(const std::string& org, const std::string& agent,
                                     core::Timestamp ts, const std::string& status = "success",
                                     bool started_only = false) {
   ExecutionWrite w;
   w.event.organization_id = org;
   w.event.agent_id = agent;
-  w.event.execution_id = agent + "@" + std::to_string(core::ToMicros(ts));
+  static std::atomic<uint64_t> made{0};
+  w.event.execution_id = agent + "@" + std::to_string(core::ToMicros(ts)) + "#" +
+                         std::to_string(made.fetch_add(1, std::memory_order_relaxed));
   w.event.action_type = "llm_call";
   w.event.status = status;
   w.event.latency_ms = 120.5;

@@ -2,6 +2,7 @@
 
 #include <pthread.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace vitals::store {
@@ -37,8 +38,9 @@ Writer::Writer(std::unique_ptr<Connection> db, WriteQueue& queue, ExecutionTail&
       queue_(queue),
       clock_(clock),
       options_(options),
-      appender_(*db_, tail),
-      context_(*db_) {}
+      appender_(*db_, tail, options.recent_executions),
+      context_(*db_),
+      file_(db_->path()) {}
 
 Writer::~Writer() { Stop(); }
 
@@ -46,12 +48,17 @@ core::Status Writer::Start() {
   if (core::Status s = appender_.Load(); !s.ok()) return s;
   if (core::Status s = context_.Prepare(); !s.ok()) return s;
   const std::pair<Statement*, const char*> statements[] = {
-      {&begin_, "BEGIN IMMEDIATE"}, {&commit_, "COMMIT"}, {&rollback_, "ROLLBACK"}};
+      {&begin_, "BEGIN IMMEDIATE"},
+      {&commit_, "COMMIT"},
+      {&rollback_, "ROLLBACK"},
+      // Rewrites one row in place: the smallest write that must reach the WAL.
+      {&probe_, "UPDATE meta SET value = value WHERE key = 'next_execution_id'"}};
   for (const auto& [stmt, sql] : statements) {
     auto prepared = db_->Prepare(sql);
     if (!prepared.ok()) return prepared.status();
     *stmt = std::move(prepared.value());
   }
+  if (core::Status s = file_.Remember(); !s.ok()) return s;
   if (core::Status s = checkpointer_.Start(db_->path()); !s.ok()) return s;
   sqlite3_wal_hook(db_->db(), &Writer::OnWalCommit, this);
   last_seal_ = clock_.Now();
@@ -73,12 +80,14 @@ int Writer::OnWalCommit(void* self, sqlite3*, const char*, int pages) {
 void Writer::Run() {
   pthread_setname_np(pthread_self(), "vitals-writer");
   for (;;) {
-    // Wakes up now and then to seal a tail that stopped growing.
-    const auto wait = appender_.tail_rows() > 0 ? std::chrono::milliseconds(250)
-                                                : std::chrono::milliseconds(1000);
+    // Wakes up now and then to seal a tail that stopped growing, or to probe a failing disk.
+    const bool failing = !health_.ok() && file_lost_.ok();
+    const auto wait = appender_.tail_rows() > 0 || failing ? std::chrono::milliseconds(250)
+                                                           : std::chrono::milliseconds(1000);
     WriteGroup group = queue_.Take(std::chrono::steady_clock::now() + wait);
     const bool seal = SealDue(group, clock_.Now());
-    if (!group.empty() || seal) Commit(group, seal);
+    const bool probe = failing && group.empty() && !seal;
+    if (!group.empty() || seal || probe) Commit(group, seal, probe);
     if (group.closed) return;
   }
 }
@@ -99,15 +108,19 @@ core::Status Writer::RunStatement(Statement& s, const char* what) {
   return status;
 }
 
-void Writer::Commit(WriteGroup& group, bool seal) {
+void Writer::Commit(WriteGroup& group, bool seal, bool probe) {
   const auto start = std::chrono::steady_clock::now();
   const core::Timestamp now = clock_.Now();
   Outcome out;
-  core::Status s = RunStatement(begin_, "begin the group commit");
+  core::Status s = file_lost_;
+  if (s.ok()) s = RunStatement(begin_, "begin the group commit");
   if (s.ok()) s = WriteAll(group, now, out);
+  if (s.ok() && probe) s = RunStatement(probe_, "probe write");
   if (s.ok() && seal) s = appender_.Seal();
   if (s.ok()) s = appender_.Finish();
   if (s.ok()) s = RunStatement(commit_, "commit");
+  // After the commit: what went into a file no longer at the path is not acknowledged.
+  if (s.ok()) s = CheckFile();
   if (s.ok()) {
     appender_.Committed();
     if (seal) last_seal_ = now;
@@ -115,8 +128,12 @@ void Writer::Commit(WriteGroup& group, bool seal) {
     if (context_.in_transaction()) (void)rollback_.Run("rollback");
     appender_.RolledBack();
     counters_.commit_failures.fetch_add(1, std::memory_order_relaxed);
-    std::fprintf(stderr, "vitals store: group commit failed: %s\n", s.message().c_str());
+    if (s.code() != core::StatusCode::kUnavailable) {
+      std::fprintf(stderr, "vitals store: group commit failed: %s\n", s.message().c_str());
+    }
+    s = ForClients(s);
   }
+  health_.Record(s);
   const double ms =
       std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
   counters_.last_commit_ms.store(ms, std::memory_order_relaxed);
@@ -124,6 +141,32 @@ void Writer::Commit(WriteGroup& group, bool seal) {
   counters_.commits.fetch_add(1, std::memory_order_relaxed);
   Deliver(group, s, out);
   MaybeCheckpoint();
+}
+
+core::Status Writer::CheckFile() {
+  if (!file_lost_.ok()) return file_lost_;
+  core::Status s = file_.CheckStillThere();
+  if (s.ok()) return s;
+  file_lost_ = s;
+  std::fprintf(stderr,
+               "vitals store: ERROR: the database file %s was deleted or replaced while the "
+               "server was running; every write from now on fails (503) and readiness is off. "
+               "Restart the server to open or create the file again.\n",
+               file_.path().c_str());
+  return s;
+}
+
+core::Status Writer::ForClients(const core::Status& s) const {
+  const std::string& path = file_.path();
+  std::string message = s.message();
+  if (path.empty()) return s;
+  // Statements note the file as " (path)": dropped; any other mention is replaced.
+  const std::string noted = " (" + path + ")";
+  for (size_t at; (at = message.find(noted)) != std::string::npos;) message.erase(at, noted.size());
+  for (size_t at; (at = message.find(path)) != std::string::npos;) {
+    message.replace(at, path.size(), "the database file");
+  }
+  return core::Status(s.code(), std::move(message));
 }
 
 core::Status Writer::WriteAll(WriteGroup& group, core::Timestamp now, Outcome& out) {
@@ -167,7 +210,10 @@ void Writer::SetCompletionExecutor(CompletionExecutor executor) {
 
 void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out) {
   if (status.ok()) {
-    counters_.executions_written.fetch_add(out.ids.size(), std::memory_order_relaxed);
+    const auto stored =
+        std::count_if(out.ids.begin(), out.ids.end(), [](int64_t id) { return id > 0; });
+    counters_.executions_written.fetch_add(static_cast<uint64_t>(stored),
+                                           std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
   // Acknowledgements are handed on before jobs complete: a caller that Flush()es after appending
