@@ -83,9 +83,12 @@ bool StreamHub::Wants(const Client& client, const Message& m) {
 void StreamHub::Deliver(const Client& client, const Message& m) {
   if (client.revoked || !Wants(client, m)) return;
   const bool sse = client.connection->kind() == StreamKind::kServerSentEvents;
+  // A send refused by an open connection is its queue overflowing: the transport closes it then
+  // (and discards the queue, so nothing after the Send tells the two cases apart).
+  const bool was_open = !client.connection->closed();
   if (client.connection->Send(sse ? m.sse : m.ws)) {
     ++messages_sent_;
-  } else if (!client.connection->closed() || client.connection->queued() > 0) {
+  } else if (was_open) {
     ++slow_closed_;
   }
 }

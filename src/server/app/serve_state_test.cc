@@ -172,18 +172,22 @@ TEST_F(ServeTest, AWebSocketClientThatStopsReadingIsClosedOthersAreNot) {
     }
     std::this_thread::sleep_for(200ms);
   }
-  // The stuck client was closed with a reason; the good one still gets new events.
-  std::string reason;
-  // Bounded: what the kernel buffers for the stuck client drains in well under a second.
+  // The stuck client was closed for being too slow; the good one still gets new events. Under
+  // CPU load the server may give up on the close handshake (the client is not reading) and cut
+  // the connection, so the reason is in the close frame when one arrives, and in /metrics always.
+  std::string ended;
   const auto give_up = std::chrono::steady_clock::now() + 30s;
-  while (reason.empty() && std::chrono::steady_clock::now() < give_up) {
+  while (ended.empty() && std::chrono::steady_clock::now() < give_up) {
     auto m = stuck.Read(20ms);
-    if (!m.ok() && stuck.close_code() != 0) reason = stuck.close_reason();
-    if (!m.ok() && m.status().message().find("closed") != std::string::npos) {
-      reason = stuck.close_reason().empty() ? m.status().message() : stuck.close_reason();
+    if (!m.ok() && m.status().message().find("timeout") == std::string::npos) {
+      ended = m.status().message();
     }
   }
-  EXPECT_NE(reason.find("too slow"), std::string::npos) << reason;
+  ASSERT_NE(ended, "") << "the stuck client was never closed";
+  if (stuck.close_code() != 0) EXPECT_NE(stuck.close_reason().find("too slow"), std::string::npos);
+  EXPECT_NE(Call(Method::kGet, "/metrics").body.find("\nvitals_stream_slow_clients_total 1\n"),
+            std::string::npos)
+      << ended;
   ASSERT_EQ(Call(Method::kPost, "/api/v1/executions", R"({"agent_id":"after"})").status, 200);
   EXPECT_NE(AwaitWs(good, "health_update", "after"), "");
 }
