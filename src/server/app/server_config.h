@@ -59,6 +59,10 @@ struct ServerConfig {
   bool delivery_enabled = true;
   std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
 
+  // Issue 14: the transport's limits.
+  size_t max_ws_message_bytes = 64 * 1024;
+  size_t max_subscribed_agents = 1'000;
+
   // Parsed from `listen`.
   std::string host() const;
   uint16_t port() const;
@@ -87,6 +91,7 @@ core::Status ValidateConfig(const ServerConfig& config);
 
 engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c);
 HttpServerOptions HttpOptionsFor(const ServerConfig& c);
+StreamHubOptions StreamHubOptionsFor(const ServerConfig& c);
 store::SqliteOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock);
 
 }  // namespace vitals::server

@@ -29,6 +29,9 @@ struct HttpServerOptions {
   size_t max_queued_messages = 4096;
   size_t max_queued_bytes = 64 << 20;
   std::chrono::milliseconds sse_keepalive_interval{15000};
+  // A WebSocket message from a client larger than this closes the connection with 1009 (message
+  // too big) before it is buffered whole.
+  size_t max_client_message_bytes = 64 * 1024;
   // The kernel send buffer of a stream connection (0: the system's autotuned default, which
   // grows to megabytes). Small, so that a client that stops reading fills the bounded queue soon
   // instead of parking megabytes in the kernel.

@@ -34,6 +34,10 @@ void StreamSession::Shutdown() {
          std::min(kShutdownGrace, state_->options.close_timeout));
 }
 
+void StreamSession::CloseWith(int code, std::string reason) {
+  Follow(queue_.Close(code, std::move(reason), /*discard=*/true), state_->options.close_timeout);
+}
+
 void StreamSession::Abandon() { queue_.Close(kNormalClosure, "refused", /*discard=*/true); }
 
 bool StreamSession::BeginRunning() {

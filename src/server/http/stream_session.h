@@ -45,6 +45,8 @@ class StreamSession : public StreamConnection,
   bool BeginRunning();
   // The transport is ready to carry messages: starts the writer if anything waits.
   void Opened();
+  // Closes with `code` and `reason`, dropping what is queued (a client that broke the protocol).
+  void CloseWith(int code, std::string reason);
   // Cuts the transport, closes the queue, calls OnClose if not yet. Idempotent.
   void Finish();
   bool finished() const { return finished_; }
