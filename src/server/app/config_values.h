@@ -34,5 +34,6 @@ ConfigOption Bool(std::string key, std::string env, std::string flag, std::strin
 void AddSubsystemOptions(std::vector<ConfigOption>& options);
 // The transport's limits (server_config_transport.cc).
 void AddTransportOptions(std::vector<ConfigOption>& options);
+void ApplyTransportOptions(const ServerConfig& config, HttpServerOptions* options);
 
 }  // namespace vitals::server

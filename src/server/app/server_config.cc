@@ -299,7 +299,7 @@ HttpServerOptions HttpOptionsFor(const ServerConfig& c) {
   o.max_body_bytes = c.max_body_bytes;
   o.max_connections = c.max_connections;
   o.max_queued_messages = c.stream_queue_messages;
-  o.max_client_message_bytes = c.max_ws_message_bytes;
+  ApplyTransportOptions(c, &o);
   o.websocket_paths = {"/ws/health"};
   o.sse_paths = {"/api/v1/stream"};
   return o;

@@ -60,6 +60,10 @@ struct ServerConfig {
   std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
 
   // Issue 14: the transport's limits.
+  size_t max_connections_per_ip = 64;
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
+  double idle_timeout_s = 60;
   size_t max_ws_message_bytes = 64 * 1024;
   size_t max_subscribed_agents = 1'000;
 

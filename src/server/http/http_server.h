@@ -21,10 +21,22 @@ struct HttpServerOptions {
   uint16_t port = 0;                  // 0: an ephemeral port, see HttpServer::port()
   int threads = 0;                    // threads running the event loop; 0: hardware concurrency
   size_t max_body_bytes = 10 << 20;   // larger bodies (also after gunzip): 413
-  size_t max_connections = 10000;     // beyond: 503 with Retry-After: 1, then close
-  // A connection waiting this long for a request, or for a write to make progress, is closed.
-  // WebSocket connections are pinged after half of it and closed without an answer.
+  // Beyond: 503 with Retry-After: 1, then close. At the limit a new connection first takes the
+  // place of one that only lingers after its last answer or waits for a request's head (the
+  // longest waiting), so slow clients cannot crowd out quick ones.
+  size_t max_connections = 10000;
+  // Connections from one client address (HTTP and streams); beyond: 503, then close.
+  size_t max_connections_per_peer = 64;
+  // A kept-alive connection waiting this long for its next request, or a write that makes no
+  // progress this long, is closed. WebSocket connections are pinged after half of it and closed
+  // without an answer.
   std::chrono::milliseconds idle_timeout{60000};
+  // A request's head must be complete this long after its first byte (a new connection's first
+  // request: after the connection opened), its body this long after the head: a fixed deadline,
+  // not a rate, so a client dripping bytes cannot hold a connection. Beyond: 408 and close (just
+  // close when nothing of the request came).
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
   // Per stream connection: a Send() beyond either bound closes it ("client too slow").
   size_t max_queued_messages = 4096;
   size_t max_queued_bytes = 64 << 20;

@@ -46,18 +46,20 @@ HttpSession::HttpSession(std::shared_ptr<ServerState> state, Socket socket)
   }
 }
 
-void HttpSession::Start(bool reject) {
+void HttpSession::Start(Admission admission) {
   // Runs on the listener's strand, before anything else can reach this session.
-  if (!registration_.Register(&state_->registry, weak_from_this())) {
+  if (!registration_.Register(&state_->registry, weak_from_this(), peer_.address)) {
     ErrorCode ec;
     socket_.close(ec);
     phase_ = Phase::kDone;
     return;
   }
-  net::post(socket_.get_executor(), [self = shared_from_this(), reject] {
-    if (!reject) return self->ReadRequest();
+  net::post(socket_.get_executor(), [self = shared_from_this(), admission] {
+    if (admission == Admission::kServe) return self->ReadRequest();
     self->keep_alive_ = false;
-    HttpResponse busy = HttpResponse::Error(503, "too many connections");
+    HttpResponse busy = HttpResponse::Error(503, admission == Admission::kBusyPeer
+                                                     ? "too many connections from this address"
+                                                     : "too many connections");
     busy.headers.emplace_back("Retry-After", "1");
     self->phase_ = Phase::kHandling;
     self->WriteResponse(std::move(busy));
@@ -75,7 +77,10 @@ void HttpSession::ReadRequest() {
   parser_->body_limit(state_->options.max_body_bytes);
   parser_->eager(true);
   continue_sent_ = false;
-  SetDeadline(state_->options.idle_timeout);
+  received_ = buffer_.size() > 0;  // pipelined
+  if (received_) wait_ = Wait::kHead;
+  SetDeadline(wait_ == Wait::kIdle ? state_->options.idle_timeout : state_->options.header_timeout);
+  registration_.MarkWaitingForHead();
   ParseBuffered();
 }
 
@@ -88,6 +93,11 @@ void HttpSession::ParseBuffered() {
     if (ec) return OnParseError(ec);
     if (parser_->is_done()) return OnRequest();
     if (used == 0) break;
+  }
+  if (wait_ != Wait::kBody && parser_->is_header_done()) {
+    wait_ = Wait::kBody;
+    SetDeadline(state_->options.body_timeout);
+    registration_.MarkBusy();
   }
   if (parser_->is_header_done() && !continue_sent_ &&
       beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -105,7 +115,27 @@ void HttpSession::OnRead(ErrorCode ec, size_t bytes) {
     return Finish();
   }
   buffer_.commit(bytes);
+  if (bytes > 0 && !received_) OnBytesArrived();
   ParseBuffered();
+}
+
+void HttpSession::OnBytesArrived() {
+  received_ = true;
+  if (wait_ != Wait::kIdle) return;
+  wait_ = Wait::kHead;
+  SetDeadline(state_->options.header_timeout);
+}
+
+void HttpSession::OnReadTimeout() {
+  if (!received_) return Finish();  // nothing to answer
+  ErrorCode ec;
+  socket_.cancel(ec);  // the pending read (or 100-continue write) completes and is ignored
+  keep_alive_ = false;
+  head_request_ = false;
+  phase_ = Phase::kHandling;
+  WriteResponse(HttpResponse::Error(408, wait_ == Wait::kBody
+                                             ? "request body not received in time"
+                                             : "request head not received in time"));
 }
 
 void HttpSession::OnParseError(ErrorCode ec) {
@@ -135,6 +165,7 @@ void HttpSession::SendContinue() {
 
 void HttpSession::OnRequest() {
   phase_ = Phase::kHandling;
+  registration_.MarkBusy();
   BeastRequest& message = parser_->get();
   keep_alive_ = message.keep_alive();
   head_request_ = message.method() == http::verb::head;
@@ -168,6 +199,7 @@ void HttpSession::StartStream(StreamKind kind, const HttpRequest& request) {
   std::optional<HttpResponse> refusal;
   if (kind == StreamKind::kWebSocket) {
     auto stream = std::make_shared<WebSocketSession>(state_, socket_.get_executor());
+    stream->set_peer_address(peer_.address);
     refusal = state_->streams.Accept(request, kind, stream);
     if (refusal) {
       stream->Abandon();
@@ -177,6 +209,7 @@ void HttpSession::StartStream(StreamKind kind, const HttpRequest& request) {
     }
   } else {
     auto stream = std::make_shared<SseSession>(state_, socket_.get_executor());
+    stream->set_peer_address(peer_.address);
     refusal = state_->streams.Accept(request, kind, stream);
     if (refusal) {
       stream->Abandon();
@@ -234,6 +267,7 @@ void HttpSession::OnWrite(ErrorCode ec, size_t) {
   response_.body.clear();
   if (response_.body.capacity() > kKeptBodyCapacity) response_.body.shrink_to_fit();
   if (!keep_alive_) return LingeringClose();
+  wait_ = Wait::kIdle;
   ReadRequest();
 }
 
@@ -243,6 +277,7 @@ void HttpSession::LingeringClose() {
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return Finish();
   SetDeadline(kLingerTime);
+  registration_.MarkLingering();
   Drain();
 }
 
@@ -276,6 +311,7 @@ void HttpSession::OnTimer(ErrorCode ec) {
   // While the handler works there is no deadline; the next read or write sets one again.
   if (phase_ == Phase::kDone || phase_ == Phase::kHandling) return;
   if (Clock::now() < deadline_) return ArmTimer();
+  if (phase_ == Phase::kReading) return OnReadTimeout();
   Finish();
 }
 

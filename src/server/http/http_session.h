@@ -23,22 +23,30 @@ namespace vitals::server {
 // touched only on the connection's strand.
 class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
+  // kBusy: the server is at max_connections; kBusyPeer: the client at max_connections_per_peer.
+  enum class Admission { kServe, kBusy, kBusyPeer };
+
   HttpSession(std::shared_ptr<ServerState> state, Socket socket);
 
-  // Registers the connection and starts serving it. `reject`: the server is at max_connections;
-  // answer 503 with Retry-After and close. Called once, by the listener.
-  void Start(bool reject);
+  // Registers the connection and starts serving it; when busy, answers 503 with Retry-After and
+  // closes. Called once, by the listener.
+  void Start(Admission admission);
+  const std::string& peer_address() const { return peer_.address; }
   // Closable: closes the socket; a response still owed by the handler is dropped.
   void Shutdown() override;
 
  private:
   enum class Phase { kReading, kHandling, kWriting, kLingering, kDone };
+  // While kReading: what the deadline waits for.
+  enum class Wait { kIdle, kHead, kBody };
   using Clock = std::chrono::steady_clock;
 
   void ReadRequest();
   void ParseBuffered();
   void OnRead(ErrorCode ec, size_t bytes);
   void OnParseError(ErrorCode ec);
+  void OnBytesArrived();
+  void OnReadTimeout();
   void SendContinue();
   void OnRequest();
   std::optional<StreamKind> StreamKindFor(const BeastRequest& message, std::string_view path) const;
@@ -64,6 +72,8 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   std::string head_;       // the response head being written, reused
   HttpResponse response_;  // owns the body being written
   Phase phase_ = Phase::kReading;
+  Wait wait_ = Wait::kHead;  // a new connection owes its first request's head at once
+  bool received_ = false;    // bytes of the request being read have arrived
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool continue_sent_ = false;

@@ -75,9 +75,21 @@ void Listener::OnAccept(ErrorCode ec, Socket socket) {
     return;
   }
   socket.set_option(tcp::no_delay(true), ec);
-  const bool reject = state_->registry.size() >= state_->options.max_connections;
-  std::make_shared<HttpSession>(state_, std::move(socket))->Start(reject);
+  auto session = std::make_shared<HttpSession>(state_, std::move(socket));
+  session->Start(Admit(session->peer_address()));
   Accept();
+}
+
+HttpSession::Admission Listener::Admit(const std::string& peer) {
+  SessionRegistry& registry = state_->registry;
+  const HttpServerOptions& options = state_->options;
+  if (registry.CountFrom(peer) >= options.max_connections_per_peer) {
+    return HttpSession::Admission::kBusyPeer;
+  }
+  if (registry.size() >= options.max_connections && !registry.ShedOne()) {
+    return HttpSession::Admission::kBusy;
+  }
+  return HttpSession::Admission::kServe;
 }
 
 }  // namespace vitals::server

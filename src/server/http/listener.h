@@ -6,12 +6,14 @@
 
 #include "core/status.h"
 #include "server/http/asio_types.h"
+#include "server/http/http_session.h"
 #include "server/http/server_state.h"
 
 namespace vitals::server {
 
 // Binds and listens in Listen(), then accepts one connection at a time and starts an HttpSession
-// for each (a 503 one beyond max_connections). Listen/Start/Close are called by HttpServer;
+// for each (a 503 one beyond max_connections_per_peer, or beyond max_connections when no waiting
+// connection can be shed). Listen/Start/Close are called by HttpServer;
 // accepting runs on the listener's own strand.
 class Listener final : public std::enable_shared_from_this<Listener> {
  public:
@@ -29,6 +31,7 @@ class Listener final : public std::enable_shared_from_this<Listener> {
  private:
   void Accept();
   void OnAccept(ErrorCode ec, Socket socket);
+  HttpSession::Admission Admit(const std::string& peer);
 
   const std::shared_ptr<ServerState> state_;
   Executor executor_;

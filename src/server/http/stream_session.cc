@@ -42,7 +42,7 @@ void StreamSession::Abandon() { queue_.Close(kNormalClosure, "refused", /*discar
 
 bool StreamSession::BeginRunning() {
   running_ = true;
-  if (!registration_.Register(&state_->registry, weak_from_this())) {
+  if (!registration_.Register(&state_->registry, weak_from_this(), peer_address_)) {
     Finish();
     return false;
   }

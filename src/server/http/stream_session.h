@@ -36,6 +36,8 @@ class StreamSession : public StreamConnection,
   void Shutdown() final;
   // StreamHandler::Accept refused the connection: it never opens, Send() fails, no OnClose.
   void Abandon();
+  // The client's address, counted against max_connections_per_peer. Set before Run().
+  void set_peer_address(std::string address) { peer_address_ = std::move(address); }
 
  protected:
   StreamSession(std::shared_ptr<ServerState> state, Executor executor);
@@ -74,6 +76,7 @@ class StreamSession : public StreamConnection,
   void NotifyClosed();
 
   Timer close_timer_;
+  std::string peer_address_;
   Registration registration_;
   bool running_ = false;         // accepted: OnClose is owed
   bool close_notified_ = false;  // OnClose was called
