@@ -2,10 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <mutex>
+#include <thread>
 
 #include "server/app/server_app.h"
 
@@ -20,6 +24,36 @@ void SetLogLevel(const std::string& level) {
   if (level == "error") spdlog::set_level(spdlog::level::err);
   if (level == "critical") spdlog::set_level(spdlog::level::critical);
 }
+
+// Beyond the HTTP drain (--shutdown-timeout), what a stop may take to flush the store.
+constexpr std::chrono::seconds kStopMargin{5};
+
+// Ends the process if a stop is still running after `bound`: a stop must not hang forever.
+class Watchdog {
+ public:
+  template <typename Duration>
+  explicit Watchdog(Duration bound)
+      : thread_([this, bound] {
+          std::unique_lock lock(mu_);
+          if (cv_.wait_for(lock, bound, [this] { return done_; })) return;
+          spdlog::critical("stop did not finish in time: exiting without it");
+          std::_Exit(1);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
 
 struct ServeFlags {
   std::string config_file;
@@ -75,6 +109,7 @@ int Run(ServeFlags& flags) {
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("signal {}: stopping", sig);
+  Watchdog watchdog(core::Seconds(config.shutdown_timeout_s) + kStopMargin);
   app.Stop();
   return 0;
 }

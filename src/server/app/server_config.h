@@ -64,6 +64,7 @@ struct ServerConfig {
   double header_timeout_s = 10;
   double body_timeout_s = 30;
   double idle_timeout_s = 60;
+  double shutdown_timeout_s = 10;
   size_t max_ws_message_bytes = 64 * 1024;
   size_t max_subscribed_agents = 1'000;
 

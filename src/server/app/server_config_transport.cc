@@ -34,6 +34,11 @@ void AddTransportOptions(std::vector<ConfigOption>& o) {
   o.push_back(Double("server.idle_timeout_seconds", "VITALS_IDLE_TIMEOUT", "--idle-timeout",
                      "Seconds a kept-alive connection may wait for its next request",
                      &C::idle_timeout_s, 0.05, 86'400));
+  o.push_back(Double("server.shutdown_timeout_seconds", "VITALS_SHUTDOWN_TIMEOUT",
+                     "--shutdown-timeout",
+                     "Seconds a stop (SIGTERM/SIGINT) waits for requests being served; the "
+                     "process exits at the latest 5 s after that",
+                     &C::shutdown_timeout_s, 0.1, 3600));
   o.push_back(Size("server.max_ws_message_bytes", "VITALS_MAX_WS_MESSAGE_BYTES",
                    "--max-ws-message-bytes",
                    "Largest WebSocket message a client may send (closed with 1009 beyond)",
@@ -52,6 +57,7 @@ void ApplyTransportOptions(const ServerConfig& c, HttpServerOptions* o) {
   o->header_timeout = ms(c.header_timeout_s);
   o->body_timeout = ms(c.body_timeout_s);
   o->idle_timeout = ms(c.idle_timeout_s);
+  o->shutdown_timeout = ms(c.shutdown_timeout_s);
   o->max_client_message_bytes = c.max_ws_message_bytes;
 }
 

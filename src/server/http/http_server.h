@@ -37,6 +37,8 @@ struct HttpServerOptions {
   // close when nothing of the request came).
   std::chrono::milliseconds header_timeout{10000};
   std::chrono::milliseconds body_timeout{30000};
+  // How long Stop() waits for the requests being served to be answered (see Stop()).
+  std::chrono::milliseconds shutdown_timeout{10000};
   // Per stream connection: a Send() beyond either bound closes it ("client too slow").
   size_t max_queued_messages = 4096;
   size_t max_queued_bytes = 64 << 20;
@@ -79,8 +81,13 @@ class HttpServer final {
   // Binds, listens and starts the threads. Fails (kIoError) naming the address and the reason
   // when the address cannot be resolved or bound, and kFailedPrecondition when already started.
   core::Status Start();
-  // Stops accepting, closes every connection (stream connections get OnClose), joins the
-  // threads. Idempotent. A Responder called afterwards is ignored.
+  // Stops gracefully, then closes every connection (stream connections get OnClose) and joins
+  // the threads. Idempotent. A Responder called afterwards is ignored.
+  // Gracefully: every request read is still handled and answered, its response saying
+  // Connection: close; connections waiting for a request close once idle a moment; new
+  // connections are accepted for that moment too (so that what was already under way is
+  // answered), then the listener closes. Bounded by shutdown_timeout; whatever is still owed then
+  // is dropped.
   void Stop();
   // The bound port; valid after a successful Start().
   uint16_t port() const { return port_; }
@@ -97,6 +104,8 @@ class HttpServer final {
   HttpServerOptions options_;
   RequestHandler& requests_;
   StreamHandler& streams_;
+  void Drain();
+
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

@@ -54,6 +54,8 @@ void HttpSession::Start(Admission admission) {
     phase_ = Phase::kDone;
     return;
   }
+  counted_ = true;
+  ++state_->http_sessions;
   net::post(socket_.get_executor(), [self = shared_from_this(), admission] {
     if (admission == Admission::kServe) return self->ReadRequest();
     self->keep_alive_ = false;
@@ -70,6 +72,14 @@ void HttpSession::Shutdown() {
   net::post(socket_.get_executor(), [self = shared_from_this()] { self->Finish(); });
 }
 
+void HttpSession::Drain() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->phase_ == Phase::kReading && !self->received_) {
+      self->SetDeadline(ServerState::kDrainGrace);
+    }
+  });
+}
+
 void HttpSession::ReadRequest() {
   phase_ = Phase::kReading;
   parser_.emplace();
@@ -80,6 +90,7 @@ void HttpSession::ReadRequest() {
   received_ = buffer_.size() > 0;  // pipelined
   if (received_) wait_ = Wait::kHead;
   SetDeadline(wait_ == Wait::kIdle ? state_->options.idle_timeout : state_->options.header_timeout);
+  if (state_->draining.load() && !received_) SetDeadline(ServerState::kDrainGrace);
   registration_.MarkWaitingForHead();
   ParseBuffered();
 }
@@ -223,6 +234,7 @@ void HttpSession::StartStream(StreamKind kind, const HttpRequest& request) {
   phase_ = Phase::kDone;
   timer_.cancel();
   registration_.Release();
+  Uncount();
 }
 
 void HttpSession::LimitSendBuffer() {
@@ -252,6 +264,7 @@ void HttpSession::Respond(uint64_t request_id, HttpResponse response) {
 void HttpSession::WriteResponse(HttpResponse response) {
   phase_ = Phase::kWriting;
   response_ = std::move(response);
+  if (state_->draining.load()) keep_alive_ = false;
   const bool send_body = EncodeResponseHead(response_, keep_alive_, head_request_, &head_);
   const std::array<net::const_buffer, 2> buffers = {
       net::buffer(head_),
@@ -278,16 +291,16 @@ void HttpSession::LingeringClose() {
   if (ec) return Finish();
   SetDeadline(kLingerTime);
   registration_.MarkLingering();
-  Drain();
+  DrainInput();
 }
 
-void HttpSession::Drain() {
+void HttpSession::DrainInput() {
   buffer_.clear();
   socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](ErrorCode ec, size_t) {
                             if (self->phase_ != Phase::kLingering) return;
                             if (ec) return self->Finish();  // the client's EOF, usually
-                            self->Drain();
+                            self->DrainInput();
                           });
 }
 
@@ -322,6 +335,13 @@ void HttpSession::Finish() {
   socket_.close(ec);
   timer_.cancel();
   registration_.Release();
+  Uncount();
+}
+
+void HttpSession::Uncount() {
+  if (!counted_) return;
+  counted_ = false;
+  --state_->http_sessions;
 }
 
 }  // namespace vitals::server

@@ -34,6 +34,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   const std::string& peer_address() const { return peer_.address; }
   // Closable: closes the socket; a response still owed by the handler is dropped.
   void Shutdown() override;
+  // Closable: the request being read or handled is still answered (Connection: close); an idle
+  // connection closes after ServerState::kDrainGrace.
+  void Drain() override;
 
  private:
   enum class Phase { kReading, kHandling, kWriting, kLingering, kDone };
@@ -56,11 +59,12 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   void WriteResponse(HttpResponse response);
   void OnWrite(ErrorCode ec, size_t bytes);
   void LingeringClose();
-  void Drain();
+  void DrainInput();
   void SetDeadline(Clock::duration from_now);
   void ArmTimer();
   void OnTimer(ErrorCode ec);
   void Finish();
+  void Uncount();
 
   const std::shared_ptr<ServerState> state_;  // first: outlives the socket and timer below
   Socket socket_;
@@ -74,6 +78,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   Phase phase_ = Phase::kReading;
   Wait wait_ = Wait::kHead;  // a new connection owes its first request's head at once
   bool received_ = false;    // bytes of the request being read have arrived
+  bool counted_ = false;     // in ServerState::http_sessions
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool continue_sent_ = false;

@@ -43,15 +43,30 @@ bool SessionRegistry::ShedOne() {
   return true;
 }
 
+std::vector<std::shared_ptr<Closable>> SessionRegistry::Open() {
+  std::vector<std::shared_ptr<Closable>> open;
+  open.reserve(size_);
+  for (const Entry& entry : sessions_) {
+    if (auto session = entry.session.lock()) open.push_back(std::move(session));
+  }
+  return open;
+}
+
+void SessionRegistry::DrainAll() {
+  std::vector<std::shared_ptr<Closable>> open;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    open = Open();
+  }
+  for (const auto& session : open) session->Drain();
+}
+
 void SessionRegistry::CloseAll() {
   std::vector<std::shared_ptr<Closable>> open;
   {
     std::lock_guard<std::mutex> lock(mu_);
     closing_ = true;
-    open.reserve(size_);
-    for (const Entry& entry : sessions_) {
-      if (auto session = entry.session.lock()) open.push_back(std::move(session));
-    }
+    open = Open();
   }
   for (const auto& session : open) session->Shutdown();
 }

@@ -25,6 +25,9 @@ class Closable {
   // Closes the connection soon. Called from any thread, possibly more than once and after the
   // connection finished on its own; must not block.
   virtual void Shutdown() = 0;
+  // The server is stopping gracefully: finish what is owed, then close. Same contract as
+  // Shutdown(); by default nothing (the connection is Shutdown() at the end of the stop).
+  virtual void Drain() {}
 };
 
 // Thread-safety: every method is safe to call concurrently.
@@ -56,6 +59,8 @@ class SessionRegistry final {
   // false when none is sheddable. The registry shrinks once that connection has finished.
   bool ShedOne();
 
+  // Drain()s every registered connection.
+  void DrainAll();
   // Refuses further Adds and shuts down every registered connection.
   void CloseAll();
   // Waits until no connection is registered or `timeout` passes; returns whether it is empty.
@@ -69,6 +74,8 @@ class SessionRegistry final {
   mutable std::mutex mu_;
   std::condition_variable empty_;
   std::list<Entry> sessions_;
+  std::vector<std::shared_ptr<Closable>> Open();  // REQUIRES: mu_ held
+
   std::unordered_map<std::string, size_t> per_peer_;
   size_t size_ = 0;
   bool closing_ = false;
