@@ -72,6 +72,13 @@ void HttpSession::Shutdown() {
   net::post(socket_.get_executor(), [self = shared_from_this()] { self->Finish(); });
 }
 
+void HttpSession::Shed() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    const bool waiting = self->phase_ == Phase::kReading && self->wait_ != Wait::kBody;
+    if (waiting || self->phase_ == Phase::kLingering) self->Finish();
+  });
+}
+
 void HttpSession::Drain() {
   net::post(socket_.get_executor(), [self = shared_from_this()] {
     if (self->phase_ == Phase::kReading && !self->received_) {

@@ -34,6 +34,8 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   const std::string& peer_address() const { return peer_.address; }
   // Closable: closes the socket; a response still owed by the handler is dropped.
   void Shutdown() override;
+  // Closable: closes unless a request's head is complete (it is being answered).
+  void Shed() override;
   // Closable: the request being read or handled is still answered (Connection: close); an idle
   // connection closes after ServerState::kDrainGrace.
   void Drain() override;

@@ -39,7 +39,7 @@ bool SessionRegistry::ShedOne() {
   }
   if (victim == nullptr) return false;
   // Outside the lock: dropping the last reference may destroy a session, which calls Remove().
-  victim->Shutdown();
+  victim->Shed();
   return true;
 }
 

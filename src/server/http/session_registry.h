@@ -28,6 +28,9 @@ class Closable {
   // The server is stopping gracefully: finish what is owed, then close. Same contract as
   // Shutdown(); by default nothing (the connection is Shutdown() at the end of the stop).
   virtual void Drain() {}
+  // Closes the connection to make room for another, unless it has meanwhile become busy (it was
+  // chosen as sheddable). Same contract as Shutdown().
+  virtual void Shed() { Shutdown(); }
 };
 
 // Thread-safety: every method is safe to call concurrently.
@@ -55,7 +58,7 @@ class SessionRegistry final {
   // The connection finished. Call once per handle Add returned.
   void Remove(Handle handle);
 
-  // Shuts down the sheddable connection of lowest rank, so that a new one can take its place;
+  // Sheds the sheddable connection of lowest rank, so that a new one can take its place;
   // false when none is sheddable. The registry shrinks once that connection has finished.
   bool ShedOne();
 
