@@ -6,11 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "server/http/response_encoder.h"
-#include "server/http/sse_session.h"
-#include "server/http/websocket_session.h"
+#include "server/http/stream_upgrade.h"
 
 namespace vitals::server {
 namespace {
@@ -28,10 +26,6 @@ bool IsLoopback(const net::ip::address& address) {
   if (address.is_loopback()) return true;
   return address.is_v6() && address.to_v6().is_v4_mapped() &&
          net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).is_loopback();
-}
-
-bool Contains(const std::vector<std::string>& paths, std::string_view path) {
-  return std::find(paths.begin(), paths.end(), path) != paths.end();
 }
 
 }  // namespace
@@ -192,7 +186,7 @@ void HttpSession::OnRequest() {
           BuildRequest(message, peer_, state_->options.max_body_bytes, &request)) {
     return WriteResponse(std::move(*error));
   }
-  if (std::optional<StreamKind> kind = StreamKindFor(message, request.path)) {
+  if (std::optional<StreamKind> kind = StreamKindFor(state_->options, message, request.path)) {
     return StartStream(*kind, request);
   }
   const uint64_t id = ++request_id_;
@@ -202,53 +196,16 @@ void HttpSession::OnRequest() {
                           });
 }
 
-std::optional<StreamKind> HttpSession::StreamKindFor(const BeastRequest& message,
-                                                     std::string_view path) const {
-  if (message.method() != http::verb::get) return std::nullopt;
-  if (beast::websocket::is_upgrade(message)) {
-    if (Contains(state_->options.websocket_paths, path)) return StreamKind::kWebSocket;
-    return std::nullopt;
-  }
-  if (Contains(state_->options.sse_paths, path)) return StreamKind::kServerSentEvents;
-  return std::nullopt;
-}
-
 void HttpSession::StartStream(StreamKind kind, const HttpRequest& request) {
-  std::optional<HttpResponse> refusal;
-  if (kind == StreamKind::kWebSocket) {
-    auto stream = std::make_shared<WebSocketSession>(state_, socket_.get_executor());
-    stream->set_peer_address(peer_.address);
-    refusal = state_->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer();
-      stream->Run(std::move(socket_), parser_->release());
-    }
-  } else {
-    auto stream = std::make_shared<SseSession>(state_, socket_.get_executor());
-    stream->set_peer_address(peer_.address);
-    refusal = state_->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer();
-      stream->Run(std::move(socket_));
-    }
+  if (std::optional<HttpResponse> refusal =
+          HandOverToStream(state_, kind, request, peer_.address, socket_, *parser_)) {
+    return WriteResponse(std::move(*refusal));
   }
-  if (refusal) return WriteResponse(std::move(*refusal));
   // The stream session owns the socket now and registered itself.
   phase_ = Phase::kDone;
   timer_.cancel();
   registration_.Release();
   Uncount();
-}
-
-void HttpSession::LimitSendBuffer() {
-  const size_t bytes = state_->options.stream_send_buffer_bytes;
-  if (bytes == 0) return;
-  ErrorCode ec;
-  socket_.set_option(net::socket_base::send_buffer_size(static_cast<int>(bytes)), ec);
 }
 
 void HttpSession::Respond(uint64_t request_id, HttpResponse response) {

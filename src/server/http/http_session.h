@@ -54,9 +54,7 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   void OnReadTimeout();
   void SendContinue();
   void OnRequest();
-  std::optional<StreamKind> StreamKindFor(const BeastRequest& message, std::string_view path) const;
   void StartStream(StreamKind kind, const HttpRequest& request);
-  void LimitSendBuffer();
   void Respond(uint64_t request_id, HttpResponse response);
   void WriteResponse(HttpResponse response);
   void OnWrite(ErrorCode ec, size_t bytes);
