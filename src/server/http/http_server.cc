@@ -68,7 +68,7 @@ void HttpServer::Drain() {
     if (listening && (idle || Clock::now() - start >= ServerState::kDrainGrace)) {
       listener_->Close();
       listening = false;
-    } else if (!listening && idle) {
+    } else if (!listening && idle && listener_->closed()) {
       return;
     }
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

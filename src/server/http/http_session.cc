@@ -139,7 +139,14 @@ void HttpSession::OnBytesArrived() {
 }
 
 void HttpSession::OnReadTimeout() {
-  if (!received_) return Finish();  // nothing to answer
+  if (!received_) {
+    ErrorCode ec;
+    // Stopping, a request may have arrived that the loop, busy, has not read yet: answer it.
+    if (!state_->draining.load() || socket_.available(ec) == 0) return Finish();  // nothing asked
+    received_ = true;
+    wait_ = Wait::kHead;
+    return SetDeadline(state_->options.header_timeout);
+  }
   ErrorCode ec;
   socket_.cancel(ec);  // the pending read (or 100-continue write) completes and is ignored
   keep_alive_ = false;

@@ -53,10 +53,22 @@ void Listener::Start() {
 
 void Listener::Close() {
   net::post(executor_, [self = shared_from_this()] {
+    if (self->acceptor_.is_open()) self->AcceptBacklog();
     ErrorCode ec;
     self->acceptor_.close(ec);
     self->retry_timer_.cancel();
+    self->closed_.store(true);
   });
+}
+
+void Listener::AcceptBacklog() {
+  ErrorCode ec;
+  acceptor_.non_blocking(true, ec);
+  while (!ec) {
+    Socket socket(net::make_strand(state_->io_context));
+    acceptor_.accept(socket, ec);
+    if (!ec) StartSession(std::move(socket));
+  }
 }
 
 void Listener::Accept() {
@@ -74,10 +86,15 @@ void Listener::OnAccept(ErrorCode ec, Socket socket) {
     });
     return;
   }
+  StartSession(std::move(socket));
+  Accept();
+}
+
+void Listener::StartSession(Socket socket) {
+  ErrorCode ec;
   socket.set_option(tcp::no_delay(true), ec);
   auto session = std::make_shared<HttpSession>(state_, std::move(socket));
   session->Start(Admit(session->peer_address()));
-  Accept();
 }
 
 HttpSession::Admission Listener::Admit(const std::string& peer) {

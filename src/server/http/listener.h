@@ -1,6 +1,7 @@
 // Accepts connections for one HttpServer. Internal to src/server/http.
 #pragma once
 
+#include <atomic>
 #include <memory>
 #include <string>
 
@@ -25,12 +26,17 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   uint16_t port() const { return port_; }
   // Starts accepting.
   void Start();
-  // Stops accepting; thread-safe, idempotent.
+  // Stops accepting, after starting sessions for the connections already waiting in the backlog
+  // (closing would reset them, requests they may have sent unanswered); thread-safe, idempotent,
+  // asynchronous: closed() turns true once done.
   void Close();
+  bool closed() const { return closed_.load(); }
 
  private:
   void Accept();
   void OnAccept(ErrorCode ec, Socket socket);
+  void StartSession(Socket socket);
+  void AcceptBacklog();
   HttpSession::Admission Admit(const std::string& peer);
 
   const std::shared_ptr<ServerState> state_;
@@ -38,6 +44,7 @@ class Listener final : public std::enable_shared_from_this<Listener> {
   net::basic_socket_acceptor<tcp, Executor> acceptor_;
   Timer retry_timer_;
   uint16_t port_ = 0;
+  std::atomic<bool> closed_{false};
 };
 
 }  // namespace vitals::server
