@@ -2,11 +2,15 @@
 
 #include <spdlog/spdlog.h>
 
+#include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdlib>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <string_view>
+#include <thread>
 
 #include "server/app/server_app.h"
 
@@ -27,6 +31,35 @@ bool IsSwitch(std::string_view flag) {
   return flag == "--insecure" || flag == "--allow-command-routes" ||
          flag == "--allow-private-targets";
 }
+// Beyond the HTTP drain (--shutdown-timeout), what a stop may take to flush the store.
+constexpr std::chrono::seconds kStopMargin{5};
+
+// Ends the process if a stop is still running after `bound`: a stop must not hang forever.
+class Watchdog {
+ public:
+  template <typename Duration>
+  explicit Watchdog(Duration bound)
+      : thread_([this, bound] {
+          std::unique_lock lock(mu_);
+          if (cv_.wait_for(lock, bound, [this] { return done_; })) return;
+          spdlog::critical("stop did not finish in time: exiting without it");
+          std::_Exit(1);
+        }) {}
+  ~Watchdog() {
+    {
+      std::lock_guard lock(mu_);
+      done_ = true;
+    }
+    cv_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false;
+  std::thread thread_;  // last: starts once the members it uses exist
+};
 
 struct ServeFlags {
   std::string config_file;
@@ -85,6 +118,7 @@ int Run(ServeFlags& flags) {
   int sig = 0;
   sigwait(&set, &sig);
   spdlog::info("signal {}: stopping", sig);
+  Watchdog watchdog(core::Seconds(config.shutdown_timeout_s) + kStopMargin);
   app.Stop();
   return 0;
 }

@@ -36,6 +36,14 @@ Status ValidateId(std::string_view field, std::string_view value, size_t max_len
   return Status::Ok();
 }
 
+Status ValidateAgentId(std::string_view value, size_t max_length) {
+  if (Status s = ValidateId("agent_id", value, max_length); !s.ok()) return s;
+  if (value.find('/') != std::string_view::npos) {
+    return Status::InvalidArgument("agent_id: must not contain '/' (it is a URL path segment)");
+  }
+  return Status::Ok();
+}
+
 Status ValidateTimestamp(std::string_view field, Timestamp t, const EventLimits& limits,
                          Timestamp now) {
   if (t > now + limits.max_future_skew) {
@@ -94,7 +102,7 @@ bool IdOk(std::string_view v, size_t max_length) {
 bool EventOk(const ExecutionEvent& e, const EventLimits& l, Timestamp now) {
   const size_t t = l.max_text_length;
   return IdOk(e.organization_id, l.max_id_length) && IdOk(e.agent_id, l.max_id_length) &&
-         e.execution_id.size() <= l.max_id_length &&
+         e.agent_id.find('/') == std::string::npos && e.execution_id.size() <= l.max_id_length &&
          (e.integration_id.empty() || IdOk(e.integration_id, l.max_id_length)) &&
          !e.status.empty() && e.status.size() <= t && e.action_type.size() <= t &&
          e.action_name.size() <= t && e.input_summary.size() <= t && e.output_summary.size() <= t &&
@@ -121,7 +129,7 @@ Status DescribeInvalid(const ExecutionEvent& e, const EventLimits& limits, Times
   if (Status s = ValidateId("organization_id", e.organization_id, limits.max_id_length); !s.ok()) {
     return s;
   }
-  if (Status s = ValidateId("agent_id", e.agent_id, limits.max_id_length); !s.ok()) return s;
+  if (Status s = ValidateAgentId(e.agent_id, limits.max_id_length); !s.ok()) return s;
   if (Status s = CheckText("execution_id", e.execution_id, limits.max_id_length); !s.ok()) return s;
   if (!e.integration_id.empty()) {
     if (Status s = ValidateId("integration_id", e.integration_id, limits.max_id_length); !s.ok()) {

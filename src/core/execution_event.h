@@ -55,6 +55,12 @@ Status ValidateEvent(const ExecutionEvent& event, const EventLimits& limits, Tim
 // control characters. `field` names it in the message.
 Status ValidateId(std::string_view field, std::string_view value, size_t max_length);
 
+// An agent id: ValidateId, and no '/'. Agent ids are path segments of the API
+// (/api/v1/agents/{id}/...) and a path is decoded before it is routed, so an id holding '/' could
+// be stored but never addressed. Every way an agent id enters (ingest, heartbeats, registration,
+// settings) checks it here.
+Status ValidateAgentId(std::string_view value, size_t max_length);
+
 // Checks a client-supplied timestamp against the skew bounds. `field` names it in the message.
 Status ValidateTimestamp(std::string_view field, Timestamp t, const EventLimits& limits,
                          Timestamp now);

@@ -23,7 +23,7 @@ Status CheckIds(std::string_view organization_id, std::string_view agent_id,
       !s.ok()) {
     return s;
   }
-  return core::ValidateId("agent_id", agent_id, limits.max_id_length);
+  return core::ValidateAgentId(agent_id, limits.max_id_length);
 }
 
 Status NoAgent(std::string_view agent_id) {

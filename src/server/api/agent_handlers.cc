@@ -26,7 +26,7 @@ void WriteAgentRecord(JsonWriter& w, std::string_view agent_id, const core::Agen
 // Writes `settings` for the agent to the store, then to the engine.
 Status Persist(Services& s, const RequestContext& ctx, std::string_view agent_id,
                const core::AgentSettings& settings, bool* created) {
-  if (Status v = core::ValidateId("agent_id", agent_id, s.monitor.options().limits.max_id_length);
+  if (Status v = core::ValidateAgentId(agent_id, s.monitor.options().limits.max_id_length);
       !v.ok()) {
     return v;
   }

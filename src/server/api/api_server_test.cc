@@ -141,6 +141,31 @@ TEST_F(ApiServerTest, ContentTypeChoosesTheBodyFormat) {
   EXPECT_EQ(store_->Stats().executions_written, 4u * 2 + 3);
 }
 
+// An agent id is a URL path segment and paths are decoded before routing: an id holding '/' could
+// be stored but never read back, so every way in refuses it and keeps the good items beside it.
+TEST_F(ApiServerTest, AgentIdsWithASlashAreRefusedWhereverTheyEnter) {
+  const std::string slash_error =
+      R"j({"index":1,"error":"agent_id: must not contain '/' (it is a URL path segment)"})j";
+  auto executions =
+      Do(Method::kPost, "/api/v1/executions",
+         "{\"agent_id\":\"good\"}\n{\"agent_id\":\"team/a\"}\n", "application/x-ndjson");
+  EXPECT_EQ(executions.status, 200);
+  EXPECT_EQ(executions.body, R"({"accepted":1,"rejected":[)" + slash_error + "]}");
+  auto heartbeats =
+      Do(Method::kPost, "/api/v1/heartbeats", R"([{"agent_id":"good"},{"agent_id":"a/b"}])");
+  EXPECT_EQ(heartbeats.status, 200);
+  EXPECT_NE(heartbeats.body.find(slash_error), std::string::npos) << heartbeats.body;
+  auto alone = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"/"})");
+  EXPECT_EQ(alone.status, 400);
+  EXPECT_NE(alone.body.find("must not contain '/'"), std::string::npos) << alone.body;
+  EXPECT_EQ(store_->Stats().executions_written, 1u);
+  EXPECT_TRUE(monitor_->GetAgent("default", "good").ok());
+  EXPECT_FALSE(monitor_->GetAgent("default", "team/a").ok());
+  core::AgentSettings settings;
+  EXPECT_EQ(monitor_->RegisterAgent("default", "x/y", settings).status().code(),
+            core::StatusCode::kInvalidArgument);
+}
+
 TEST_F(ApiServerTest, NotReadyAnswers503WithRetryAfter) {
   services_->ready = false;
   auto r = Do(Method::kPost, "/api/v1/executions", R"({"agent_id":"a"})");

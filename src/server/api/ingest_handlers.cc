@@ -223,7 +223,7 @@ void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, 
   std::vector<ItemError> rejected = std::move(parsed->rejected);
   for (size_t k = 0; k < parsed->heartbeats.size(); ++k) {
     Heartbeat& h = parsed->heartbeats[k];
-    Status v = core::ValidateId("agent_id", h.agent_id, limits.max_id_length);
+    Status v = core::ValidateAgentId(h.agent_id, limits.max_id_length);
     if (v.ok() && h.timestamp) v = core::ValidateTimestamp("timestamp", *h.timestamp, limits, now);
     if (v.ok() && h.metadata_json.size() > limits.max_metadata_length) {
       v = Status::InvalidArgument("metadata: too long");

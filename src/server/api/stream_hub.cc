@@ -54,6 +54,22 @@ std::set<std::string> SplitAgents(std::string_view list) {
   return out;
 }
 
+// The agent ids of a subscribe message, at most `max` of them. Returns an error message or "".
+std::string ReadSubscription(simdjson::dom::element root, size_t max, std::set<std::string>* out) {
+  simdjson::dom::array agents;
+  if (root["agents"].get_array().get(agents)) return "agents: expected an array of agent ids";
+  if (agents.size() > max) {
+    return "agents: at most " + std::to_string(max) + " agent ids per connection, got " +
+           std::to_string(agents.size());
+  }
+  for (simdjson::dom::element a : agents) {
+    std::string_view id;
+    if (a.get_string().get(id)) return "agents: expected strings";
+    out->emplace(id);
+  }
+  return {};
+}
+
 }  // namespace
 
 StreamHub::StreamHub(StreamHubOptions options, Authenticator& auth, engine::Monitor& monitor,
@@ -104,6 +120,10 @@ std::optional<HttpResponse> StreamHub::Accept(const HttpRequest& request, Stream
   client->organization_id = ctx.organization_id;
   client->key_id = ctx.key_id;
   if (auto agents = request.Query("agents")) client->agents = SplitAgents(*agents);
+  if (client->agents.size() > options_.max_subscribed_agents) {
+    return ErrorResponse(core::Status::InvalidArgument(
+        "agents: at most " + std::to_string(options_.max_subscribed_agents) + " agent ids"));
+  }
 
   std::optional<uint64_t> last_id;
   std::optional<std::string_view> header = request.headers.Get("Last-Event-ID");
@@ -167,28 +187,17 @@ void StreamHub::OnMessage(const std::shared_ptr<StreamConnection>& connection,
     return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
   }
   if (type == "subscribe") {
-    simdjson::dom::array agents;
-    if (root["agents"].get_array().get(agents)) {
-      return reply(
-          R"({"type":"error","data":{"message":"agents: expected an array of agent ids"}})");
-    }
     std::set<std::string> wanted;
-    for (simdjson::dom::element a : agents) {
-      std::string_view id;
-      if (a.get_string().get(id)) {
-        return reply(R"({"type":"error","data":{"message":"agents: expected strings"}})");
-      }
-      wanted.emplace(id);
+    if (std::string error = ReadSubscription(root, options_.max_subscribed_agents, &wanted);
+        !error.empty()) {
+      JsonWriter w;
+      w.BeginObject().Field("type", "error").Key("data").BeginObject();
+      w.Field("message", error).EndObject().EndObject();
+      return reply(w.Take());
     }
     JsonWriter w;
-    w.BeginObject()
-        .Field("type", "subscribed")
-        .Key("data")
-        .BeginObject()
-        .Key("agents")
-        .BeginArray();
-    for (const std::string& a : wanted) w.String(a);
-    w.EndArray().EndObject().EndObject();
+    w.BeginObject().Field("type", "subscribed").Key("data").BeginObject();
+    w.Field("count", static_cast<uint64_t>(wanted.size())).EndObject().EndObject();
     {
       std::lock_guard lock(mu_);
       client->agents = std::move(wanted);

@@ -6,8 +6,9 @@
 // SSE carries the same JSON as `data:` with `id:` and `event:` lines, and resumes after a
 // Last-Event-ID from a per-organization replay ring. WebSocket clients may send "ping" (answered
 // "pong"), {"type":"ping"}, {"type":"subscribe","agents":["a1"]} (only those agents' events from
-// then on) and {"type":"unsubscribe"} (all agents again); SSE clients subscribe with
-// ?agents=a1,a2. A slow client is closed by the transport (bounded queue); nobody waits for it.
+// then on; answered {"type":"subscribed","data":{"count":1}}, not with the ids) and
+// {"type":"unsubscribe"} (all agents again); SSE clients subscribe with ?agents=a1,a2. A slow
+// client is closed by the transport (bounded queue); nobody waits for it.
 //
 // A stream lives only as long as its key: revoking the key closes it (WebSocket close 1008 "api
 // key revoked"; SSE a last `event: revoked` carrying the reason, then the end of the response) —
@@ -37,6 +38,9 @@ namespace vitals::server {
 struct StreamHubOptions {
   size_t replay_capacity = 10'000;    // per organization, for SSE resumption
   size_t summary_max_agents = 1'000;  // agents listed in one health:update
+  // Agent ids one connection may subscribe to; a subscribe naming more is refused with an error
+  // message naming the limit (the subscription stays as it was).
+  size_t max_subscribed_agents = 1'000;
 };
 
 class StreamHub final : public StreamHandler, public engine::MonitorListener {

@@ -32,5 +32,8 @@ ConfigOption Bool(std::string key, std::string env, std::string flag, std::strin
 
 // Issue 4's settings: collectors, system thresholds, checks, delivery.
 void AddSubsystemOptions(std::vector<ConfigOption>& options);
+// The transport's limits (server_config_transport.cc).
+void AddTransportOptions(std::vector<ConfigOption>& options);
+void ApplyTransportOptions(const ServerConfig& config, HttpServerOptions* options);
 
 }  // namespace vitals::server

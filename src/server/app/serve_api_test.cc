@@ -75,6 +75,33 @@ TEST_F(ServeTest, PingPongAndSubscriptions) {
   EXPECT_NE(update.find(R"("agent_id":"watched")"), std::string::npos) << update;
 }
 
+// A subscribe is answered with a count, never an echo of the ids; more ids than the limit are
+// an error naming it (the subscription stays); a message beyond 64 KB closes with 1009.
+TEST_F(ServeTest, SubscriptionsAreBoundedAndAnsweredWithACount) {
+  StartServer({"--max-subscribed-agents", "3"});
+  WebSocketClient ws;
+  ASSERT_TRUE(ws.Connect("127.0.0.1", port(), "/ws/health").ok());
+  ASSERT_TRUE(ws.Send(R"({"type":"subscribe","agents":["watched","other"]})").ok());
+  const std::string subscribed = AwaitWs(ws, "subscribed");
+  EXPECT_EQ(subscribed, R"({"type":"subscribed","data":{"count":2}})");
+  ASSERT_TRUE(ws.Send(R"({"type":"subscribe","agents":["a","b","c","d"]})").ok());
+  const std::string refused = AwaitWs(ws, "error");
+  EXPECT_NE(refused.find("at most 3 agent ids per connection, got 4"), std::string::npos)
+      << refused;
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/executions", Events("d", 3, true)).status, 200);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/executions", Events("watched", 3, true)).status, 200);
+  const std::string update = AwaitWs(ws, "health_update");
+  EXPECT_NE(update.find(R"("agent_id":"watched")"), std::string::npos) << update;
+
+  std::string huge = R"({"type":"subscribe","agents":[)";
+  for (int i = 0; i < 20'000; ++i) huge += (i ? ",\"a" : "\"a") + std::to_string(i) + "\"";
+  huge += "]}";
+  ASSERT_TRUE(ws.Send(huge).ok());
+  for (int i = 0; i < 50 && ws.close_code() == 0; ++i) (void)ws.Read(200ms);
+  EXPECT_EQ(ws.close_code(), 1009);
+  EXPECT_EQ(Call(Method::kGet, "/healthz").status, 200);
+}
+
 TEST_F(ServeTest, BadInputGetsTheRightStatusAndNamesTheProblem) {
   StartServer({"--max-body-bytes", "65536"});
   struct Case {

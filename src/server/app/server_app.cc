@@ -36,7 +36,7 @@ Status ServerApp::Start() {
 
   monitor_ = std::make_unique<engine::Monitor>(MonitorOptionsFor(config_), clock_);
   auth_ = std::make_unique<Authenticator>(*store_, clock_);
-  hub_ = std::make_unique<StreamHub>(StreamHubOptions{}, *auth_, *monitor_, clock_);
+  hub_ = std::make_unique<StreamHub>(StreamHubOptionsFor(config_), *auth_, *monitor_, clock_);
   recorder_ = std::make_unique<HealthRecorder>(*store_);
   services_ = std::unique_ptr<Services>(
       new Services{*monitor_, *store_, *auth_, clock_, hub_.get(), ApiLimits{}, {}});

@@ -181,6 +181,7 @@ std::vector<ConfigOption> BuildOptions() {
   o.push_back(Threshold("error_rate_critical", "Hourly error rate (%) above which it is critical",
                         &T::error_rate_critical, 0, 100));
   AddSubsystemOptions(o);
+  AddTransportOptions(o);
   return o;
 }
 
@@ -306,6 +307,7 @@ HttpServerOptions HttpOptionsFor(const ServerConfig& c) {
   o.max_body_bytes = c.max_body_bytes;
   o.max_connections = c.max_connections;
   o.max_queued_messages = c.stream_queue_messages;
+  ApplyTransportOptions(c, &o);
   o.websocket_paths = {"/ws/health"};
   o.sse_paths = {"/api/v1/stream"};
   return o;

@@ -71,6 +71,14 @@ struct ServerConfig {
     std::string spec_json;  // as the API would take it
   };
   std::vector<OperatorResource> operator_resources;
+  // Issue 14: the transport's limits.
+  size_t max_connections_per_ip = 64;
+  double header_timeout_s = 10;
+  double body_timeout_s = 30;
+  double idle_timeout_s = 60;
+  double shutdown_timeout_s = 10;
+  size_t max_ws_message_bytes = 64 * 1024;
+  size_t max_subscribed_agents = 1'000;
 
   // Parsed from `listen`.
   std::string host() const;
@@ -100,6 +108,7 @@ core::Status ValidateConfig(const ServerConfig& config);
 
 engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c);
 HttpServerOptions HttpOptionsFor(const ServerConfig& c);
+StreamHubOptions StreamHubOptionsFor(const ServerConfig& c);
 store::SqliteOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock);
 
 }  // namespace vitals::server

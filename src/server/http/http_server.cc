@@ -59,8 +59,27 @@ core::Status HttpServer::Start() {
   return core::Status::Ok();
 }
 
+void HttpServer::Drain() {
+  using Clock = std::chrono::steady_clock;
+  const auto start = Clock::now();
+  state_->draining.store(true);
+  state_->registry.DrainAll();
+  bool listening = true;
+  while (Clock::now() - start < options_.shutdown_timeout) {
+    const bool idle = state_->http_sessions.load() == 0;
+    if (listening && (idle || Clock::now() - start >= ServerState::kDrainGrace)) {
+      listener_->Close();
+      listening = false;
+    } else if (!listening && idle && listener_->closed()) {
+      return;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 void HttpServer::Stop() {
   if (state_ == nullptr || threads_.empty()) return;
+  Drain();
   listener_->Close();
   state_->registry.CloseAll();
   state_->registry.WaitEmpty(kStopGrace);

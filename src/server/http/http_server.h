@@ -21,14 +21,31 @@ struct HttpServerOptions {
   uint16_t port = 0;                  // 0: an ephemeral port, see HttpServer::port()
   int threads = 0;                    // threads running the event loop; 0: hardware concurrency
   size_t max_body_bytes = 10 << 20;   // larger bodies (also after gunzip): 413
-  size_t max_connections = 10000;     // beyond: 503 with Retry-After: 1, then close
-  // A connection waiting this long for a request, or for a write to make progress, is closed.
-  // WebSocket connections are pinged after half of it and closed without an answer.
+  // Beyond: 503 with Retry-After: 1, then close. At the limit a new connection first takes the
+  // place of one that only lingers after its last answer or waits for a request's head (the
+  // longest waiting), so slow clients cannot crowd out quick ones.
+  size_t max_connections = 10000;
+  // Connections from one client address (HTTP and streams); beyond: 503, then close.
+  size_t max_connections_per_peer = 64;
+  // A kept-alive connection waiting this long for its next request, or a write that makes no
+  // progress this long, is closed. WebSocket connections are pinged after half of it and closed
+  // without an answer.
   std::chrono::milliseconds idle_timeout{60000};
+  // A request's head must be complete this long after its first byte (a new connection's first
+  // request: after the connection opened), its body this long after the head: a fixed deadline,
+  // not a rate, so a client dripping bytes cannot hold a connection. Beyond: 408 and close (just
+  // close when nothing of the request came).
+  std::chrono::milliseconds header_timeout{10000};
+  std::chrono::milliseconds body_timeout{30000};
+  // How long Stop() waits for the requests being served to be answered (see Stop()).
+  std::chrono::milliseconds shutdown_timeout{10000};
   // Per stream connection: a Send() beyond either bound closes it ("client too slow").
   size_t max_queued_messages = 4096;
   size_t max_queued_bytes = 64 << 20;
   std::chrono::milliseconds sse_keepalive_interval{15000};
+  // A WebSocket message from a client larger than this closes the connection with 1009 (message
+  // too big) before it is buffered whole.
+  size_t max_client_message_bytes = 64 * 1024;
   // The kernel send buffer of a stream connection (0: the system's autotuned default, which
   // grows to megabytes). Small, so that a client that stops reading fills the bounded queue soon
   // instead of parking megabytes in the kernel.
@@ -64,8 +81,13 @@ class HttpServer final {
   // Binds, listens and starts the threads. Fails (kIoError) naming the address and the reason
   // when the address cannot be resolved or bound, and kFailedPrecondition when already started.
   core::Status Start();
-  // Stops accepting, closes every connection (stream connections get OnClose), joins the
-  // threads. Idempotent. A Responder called afterwards is ignored.
+  // Stops gracefully, then closes every connection (stream connections get OnClose) and joins
+  // the threads. Idempotent. A Responder called afterwards is ignored.
+  // Gracefully: every request read is still handled and answered, its response saying
+  // Connection: close; connections waiting for a request close once idle a moment; new
+  // connections are accepted for that moment too (so that what was already under way is
+  // answered), then the listener closes. Bounded by shutdown_timeout; whatever is still owed then
+  // is dropped.
   void Stop();
   // The bound port; valid after a successful Start().
   uint16_t port() const { return port_; }
@@ -86,6 +108,8 @@ class HttpServer final {
   HttpServerOptions options_;
   RequestHandler& requests_;
   StreamHandler& streams_;
+  void Drain();
+
   std::shared_ptr<ServerState> state_;
   std::shared_ptr<Listener> listener_;
   std::vector<std::thread> threads_;

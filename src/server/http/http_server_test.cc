@@ -212,7 +212,9 @@ TEST(HttpServerTest, BindFailureNamesTheAddressAndReason) {
 }
 
 TEST(HttpServerTest, StopWithOpenConnectionsReturnsPromptly) {
-  auto t = std::make_unique<TestServer>();
+  HttpServerOptions options = TestServer::DefaultOptions();
+  options.shutdown_timeout = std::chrono::milliseconds(300);  // the request parked is dropped
+  auto t = std::make_unique<TestServer>(options);
   Responder parked;
   std::mutex mu;
   t->requests.set_reply([&](HttpRequest, Responder respond) {
@@ -249,6 +251,42 @@ TEST(HttpServerTest, StopWithOpenConnectionsReturnsPromptly) {
   EXPECT_FALSE(ws.Read(kTimeout).ok());
   EXPECT_FALSE(sse.ReadEvent(kTimeout).ok());
   EXPECT_EQ(pending.ReadUntil([](const std::string&) { return false; }), "");  // closed, no answer
+}
+
+TEST(HttpServerTest, StopAnswersTheRequestsItHasReadBeforeClosing) {
+  TestServer t;
+  Responder parked;
+  std::mutex mu;
+  t.requests.set_reply([&](HttpRequest request, Responder respond) {
+    if (request.path != "/parked") return respond(HttpResponse::Text(200, "quick"));
+    std::lock_guard<std::mutex> lock(mu);
+    parked = std::move(respond);
+  });
+  RawConnection pending(t.server.port()), idle(t.server.port()), late(t.server.port());
+  ASSERT_TRUE(pending.SendAll("GET /parked HTTP/1.1\r\nHost: x\r\n\r\n"));
+  for (auto until = std::chrono::steady_clock::now() + kWait;
+       t.requests.requests() == 0 && std::chrono::steady_clock::now() < until;) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  std::thread stopping([&t] { t.server.Stop(); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Sent on a kept-alive connection as the stop began: still answered, and the last answer.
+  ASSERT_TRUE(late.SendAll("GET /late HTTP/1.1\r\nHost: x\r\n\r\n"));
+  const std::string late_answer = late.ReadUntil([](const std::string&) { return false; });
+  EXPECT_THAT(late_answer, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(late_answer, HasSubstr("Connection: close"));
+  {
+    std::lock_guard<std::mutex> lock(mu);
+    ASSERT_TRUE(parked);
+    parked(HttpResponse::Text(200, "worth the wait"));
+  }
+  stopping.join();
+  const std::string answer = pending.ReadUntil([](const std::string&) { return false; });
+  EXPECT_THAT(answer, HasSubstr("HTTP/1.1 200"));
+  EXPECT_THAT(answer, HasSubstr("Connection: close"));
+  EXPECT_THAT(answer, HasSubstr("worth the wait"));
+  EXPECT_EQ(idle.ReadUntil([](const std::string&) { return false; }), "");  // closed, idle
+  EXPECT_TRUE(idle.PeerClosed());
 }
 
 }  // namespace

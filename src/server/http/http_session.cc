@@ -6,11 +6,9 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/bind_handler.hpp>
-#include <boost/beast/websocket/rfc6455.hpp>
 
 #include "server/http/response_encoder.h"
-#include "server/http/sse_session.h"
-#include "server/http/websocket_session.h"
+#include "server/http/stream_upgrade.h"
 
 namespace vitals::server {
 namespace {
@@ -30,10 +28,6 @@ bool IsLoopback(const net::ip::address& address) {
          net::ip::make_address_v4(net::ip::v4_mapped, address.to_v6()).is_loopback();
 }
 
-bool Contains(const std::vector<std::string>& paths, std::string_view path) {
-  return std::find(paths.begin(), paths.end(), path) != paths.end();
-}
-
 }  // namespace
 
 HttpSession::HttpSession(std::shared_ptr<ServerState> state, Socket socket)
@@ -46,18 +40,22 @@ HttpSession::HttpSession(std::shared_ptr<ServerState> state, Socket socket)
   }
 }
 
-void HttpSession::Start(bool reject) {
+void HttpSession::Start(Admission admission) {
   // Runs on the listener's strand, before anything else can reach this session.
-  if (!registration_.Register(&state_->registry, weak_from_this())) {
+  if (!registration_.Register(&state_->registry, weak_from_this(), peer_.address)) {
     ErrorCode ec;
     socket_.close(ec);
     phase_ = Phase::kDone;
     return;
   }
-  net::post(socket_.get_executor(), [self = shared_from_this(), reject] {
-    if (!reject) return self->ReadRequest();
+  counted_ = true;
+  ++state_->http_sessions;
+  net::post(socket_.get_executor(), [self = shared_from_this(), admission] {
+    if (admission == Admission::kServe) return self->ReadRequest();
     self->keep_alive_ = false;
-    HttpResponse busy = HttpResponse::Error(503, "too many connections");
+    HttpResponse busy = HttpResponse::Error(503, admission == Admission::kBusyPeer
+                                                     ? "too many connections from this address"
+                                                     : "too many connections");
     busy.headers.emplace_back("Retry-After", "1");
     self->phase_ = Phase::kHandling;
     self->WriteResponse(std::move(busy));
@@ -68,6 +66,21 @@ void HttpSession::Shutdown() {
   net::post(socket_.get_executor(), [self = shared_from_this()] { self->Finish(); });
 }
 
+void HttpSession::Shed() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    const bool waiting = self->phase_ == Phase::kReading && self->wait_ != Wait::kBody;
+    if (waiting || self->phase_ == Phase::kLingering) self->Finish();
+  });
+}
+
+void HttpSession::Drain() {
+  net::post(socket_.get_executor(), [self = shared_from_this()] {
+    if (self->phase_ == Phase::kReading && !self->received_) {
+      self->SetDeadline(ServerState::kDrainGrace);
+    }
+  });
+}
+
 void HttpSession::ReadRequest() {
   phase_ = Phase::kReading;
   parser_.emplace();
@@ -75,7 +88,11 @@ void HttpSession::ReadRequest() {
   parser_->body_limit(state_->options.max_body_bytes);
   parser_->eager(true);
   continue_sent_ = false;
-  SetDeadline(state_->options.idle_timeout);
+  received_ = buffer_.size() > 0;  // pipelined
+  if (received_) wait_ = Wait::kHead;
+  SetDeadline(wait_ == Wait::kIdle ? state_->options.idle_timeout : state_->options.header_timeout);
+  if (state_->draining.load() && !received_) SetDeadline(ServerState::kDrainGrace);
+  registration_.MarkWaitingForHead();
   ParseBuffered();
 }
 
@@ -88,6 +105,11 @@ void HttpSession::ParseBuffered() {
     if (ec) return OnParseError(ec);
     if (parser_->is_done()) return OnRequest();
     if (used == 0) break;
+  }
+  if (wait_ != Wait::kBody && parser_->is_header_done()) {
+    wait_ = Wait::kBody;
+    SetDeadline(state_->options.body_timeout);
+    registration_.MarkBusy();
   }
   if (parser_->is_header_done() && !continue_sent_ &&
       beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
@@ -105,7 +127,34 @@ void HttpSession::OnRead(ErrorCode ec, size_t bytes) {
     return Finish();
   }
   buffer_.commit(bytes);
+  if (bytes > 0 && !received_) OnBytesArrived();
   ParseBuffered();
+}
+
+void HttpSession::OnBytesArrived() {
+  received_ = true;
+  if (wait_ != Wait::kIdle) return;
+  wait_ = Wait::kHead;
+  SetDeadline(state_->options.header_timeout);
+}
+
+void HttpSession::OnReadTimeout() {
+  if (!received_) {
+    ErrorCode ec;
+    // Stopping, a request may have arrived that the loop, busy, has not read yet: answer it.
+    if (!state_->draining.load() || socket_.available(ec) == 0) return Finish();  // nothing asked
+    received_ = true;
+    wait_ = Wait::kHead;
+    return SetDeadline(state_->options.header_timeout);
+  }
+  ErrorCode ec;
+  socket_.cancel(ec);  // the pending read (or 100-continue write) completes and is ignored
+  keep_alive_ = false;
+  head_request_ = false;
+  phase_ = Phase::kHandling;
+  WriteResponse(HttpResponse::Error(408, wait_ == Wait::kBody
+                                             ? "request body not received in time"
+                                             : "request head not received in time"));
 }
 
 void HttpSession::OnParseError(ErrorCode ec) {
@@ -135,6 +184,7 @@ void HttpSession::SendContinue() {
 
 void HttpSession::OnRequest() {
   phase_ = Phase::kHandling;
+  registration_.MarkBusy();
   BeastRequest& message = parser_->get();
   keep_alive_ = message.keep_alive();
   head_request_ = message.method() == http::verb::head;
@@ -143,7 +193,7 @@ void HttpSession::OnRequest() {
           BuildRequest(message, peer_, state_->options.max_body_bytes, &request)) {
     return WriteResponse(std::move(*error));
   }
-  if (std::optional<StreamKind> kind = StreamKindFor(message, request.path)) {
+  if (std::optional<StreamKind> kind = StreamKindFor(state_->options, message, request.path)) {
     return StartStream(*kind, request);
   }
   const uint64_t id = ++request_id_;
@@ -153,50 +203,16 @@ void HttpSession::OnRequest() {
                           });
 }
 
-std::optional<StreamKind> HttpSession::StreamKindFor(const BeastRequest& message,
-                                                     std::string_view path) const {
-  if (message.method() != http::verb::get) return std::nullopt;
-  if (beast::websocket::is_upgrade(message)) {
-    if (Contains(state_->options.websocket_paths, path)) return StreamKind::kWebSocket;
-    return std::nullopt;
-  }
-  if (Contains(state_->options.sse_paths, path)) return StreamKind::kServerSentEvents;
-  return std::nullopt;
-}
-
 void HttpSession::StartStream(StreamKind kind, const HttpRequest& request) {
-  std::optional<HttpResponse> refusal;
-  if (kind == StreamKind::kWebSocket) {
-    auto stream = std::make_shared<WebSocketSession>(state_, socket_.get_executor());
-    refusal = state_->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer();
-      stream->Run(std::move(socket_), parser_->release());
-    }
-  } else {
-    auto stream = std::make_shared<SseSession>(state_, socket_.get_executor());
-    refusal = state_->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer();
-      stream->Run(std::move(socket_));
-    }
+  if (std::optional<HttpResponse> refusal =
+          HandOverToStream(state_, kind, request, peer_.address, socket_, *parser_)) {
+    return WriteResponse(std::move(*refusal));
   }
-  if (refusal) return WriteResponse(std::move(*refusal));
   // The stream session owns the socket now and registered itself.
   phase_ = Phase::kDone;
   timer_.cancel();
   registration_.Release();
-}
-
-void HttpSession::LimitSendBuffer() {
-  const size_t bytes = state_->options.stream_send_buffer_bytes;
-  if (bytes == 0) return;
-  ErrorCode ec;
-  socket_.set_option(net::socket_base::send_buffer_size(static_cast<int>(bytes)), ec);
+  Uncount();
 }
 
 void HttpSession::Respond(uint64_t request_id, HttpResponse response) {
@@ -219,6 +235,7 @@ void HttpSession::Respond(uint64_t request_id, HttpResponse response) {
 void HttpSession::WriteResponse(HttpResponse response) {
   phase_ = Phase::kWriting;
   response_ = std::move(response);
+  if (state_->draining.load()) keep_alive_ = false;
   const bool send_body = EncodeResponseHead(response_, keep_alive_, head_request_, &head_);
   const std::array<net::const_buffer, 2> buffers = {
       net::buffer(head_),
@@ -234,6 +251,7 @@ void HttpSession::OnWrite(ErrorCode ec, size_t) {
   response_.body.clear();
   if (response_.body.capacity() > kKeptBodyCapacity) response_.body.shrink_to_fit();
   if (!keep_alive_) return LingeringClose();
+  wait_ = Wait::kIdle;
   ReadRequest();
 }
 
@@ -243,16 +261,17 @@ void HttpSession::LingeringClose() {
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   if (ec) return Finish();
   SetDeadline(kLingerTime);
-  Drain();
+  registration_.MarkLingering();
+  DrainInput();
 }
 
-void HttpSession::Drain() {
+void HttpSession::DrainInput() {
   buffer_.clear();
   socket_.async_read_some(buffer_.prepare(kReadChunk),
                           [self = shared_from_this()](ErrorCode ec, size_t) {
                             if (self->phase_ != Phase::kLingering) return;
                             if (ec) return self->Finish();  // the client's EOF, usually
-                            self->Drain();
+                            self->DrainInput();
                           });
 }
 
@@ -276,6 +295,7 @@ void HttpSession::OnTimer(ErrorCode ec) {
   // While the handler works there is no deadline; the next read or write sets one again.
   if (phase_ == Phase::kDone || phase_ == Phase::kHandling) return;
   if (Clock::now() < deadline_) return ArmTimer();
+  if (phase_ == Phase::kReading) return OnReadTimeout();
   Finish();
 }
 
@@ -286,6 +306,13 @@ void HttpSession::Finish() {
   socket_.close(ec);
   timer_.cancel();
   registration_.Release();
+  Uncount();
+}
+
+void HttpSession::Uncount() {
+  if (!counted_) return;
+  counted_ = false;
+  --state_->http_sessions;
 }
 
 }  // namespace vitals::server

@@ -23,36 +23,48 @@ namespace vitals::server {
 // touched only on the connection's strand.
 class HttpSession final : public Closable, public std::enable_shared_from_this<HttpSession> {
  public:
+  // kBusy: the server is at max_connections; kBusyPeer: the client at max_connections_per_peer.
+  enum class Admission { kServe, kBusy, kBusyPeer };
+
   HttpSession(std::shared_ptr<ServerState> state, Socket socket);
 
-  // Registers the connection and starts serving it. `reject`: the server is at max_connections;
-  // answer 503 with Retry-After and close. Called once, by the listener.
-  void Start(bool reject);
+  // Registers the connection and starts serving it; when busy, answers 503 with Retry-After and
+  // closes. Called once, by the listener.
+  void Start(Admission admission);
+  const std::string& peer_address() const { return peer_.address; }
   // Closable: closes the socket; a response still owed by the handler is dropped.
   void Shutdown() override;
+  // Closable: closes unless a request's head is complete (it is being answered).
+  void Shed() override;
+  // Closable: the request being read or handled is still answered (Connection: close); an idle
+  // connection closes after ServerState::kDrainGrace.
+  void Drain() override;
 
  private:
   enum class Phase { kReading, kHandling, kWriting, kLingering, kDone };
+  // While kReading: what the deadline waits for.
+  enum class Wait { kIdle, kHead, kBody };
   using Clock = std::chrono::steady_clock;
 
   void ReadRequest();
   void ParseBuffered();
   void OnRead(ErrorCode ec, size_t bytes);
   void OnParseError(ErrorCode ec);
+  void OnBytesArrived();
+  void OnReadTimeout();
   void SendContinue();
   void OnRequest();
-  std::optional<StreamKind> StreamKindFor(const BeastRequest& message, std::string_view path) const;
   void StartStream(StreamKind kind, const HttpRequest& request);
-  void LimitSendBuffer();
   void Respond(uint64_t request_id, HttpResponse response);
   void WriteResponse(HttpResponse response);
   void OnWrite(ErrorCode ec, size_t bytes);
   void LingeringClose();
-  void Drain();
+  void DrainInput();
   void SetDeadline(Clock::duration from_now);
   void ArmTimer();
   void OnTimer(ErrorCode ec);
   void Finish();
+  void Uncount();
 
   const std::shared_ptr<ServerState> state_;  // first: outlives the socket and timer below
   Socket socket_;
@@ -64,6 +76,9 @@ class HttpSession final : public Closable, public std::enable_shared_from_this<H
   std::string head_;       // the response head being written, reused
   HttpResponse response_;  // owns the body being written
   Phase phase_ = Phase::kReading;
+  Wait wait_ = Wait::kHead;  // a new connection owes its first request's head at once
+  bool received_ = false;    // bytes of the request being read have arrived
+  bool counted_ = false;     // in ServerState::http_sessions
   bool keep_alive_ = true;
   bool head_request_ = false;
   bool continue_sent_ = false;

@@ -64,10 +64,22 @@ void Listener::Start() {
 
 void Listener::Close() {
   net::post(executor_, [self = shared_from_this()] {
+    if (self->acceptor_.is_open()) self->AcceptBacklog();
     ErrorCode ec;
     self->acceptor_.close(ec);
     self->retry_timer_.cancel();
+    self->closed_.store(true);
   });
+}
+
+void Listener::AcceptBacklog() {
+  ErrorCode ec;
+  acceptor_.non_blocking(true, ec);
+  while (!ec) {
+    Socket socket(net::make_strand(state_->io_context));
+    acceptor_.accept(socket, ec);
+    if (!ec) StartSession(std::move(socket));
+  }
 }
 
 void Listener::Accept() {
@@ -85,10 +97,27 @@ void Listener::OnAccept(ErrorCode ec, Socket socket) {
     });
     return;
   }
-  socket.set_option(tcp::no_delay(true), ec);
-  const bool reject = state_->registry.size() >= state_->options.max_connections;
-  std::make_shared<HttpSession>(state_, std::move(socket))->Start(reject);
+  StartSession(std::move(socket));
   Accept();
+}
+
+void Listener::StartSession(Socket socket) {
+  ErrorCode ec;
+  socket.set_option(tcp::no_delay(true), ec);
+  auto session = std::make_shared<HttpSession>(state_, std::move(socket));
+  session->Start(Admit(session->peer_address()));
+}
+
+HttpSession::Admission Listener::Admit(const std::string& peer) {
+  SessionRegistry& registry = state_->registry;
+  const HttpServerOptions& options = state_->options;
+  if (registry.CountFrom(peer) >= options.max_connections_per_peer) {
+    return HttpSession::Admission::kBusyPeer;
+  }
+  if (registry.size() >= options.max_connections && !registry.ShedOne()) {
+    return HttpSession::Admission::kBusy;
+  }
+  return HttpSession::Admission::kServe;
 }
 
 }  // namespace vitals::server

@@ -1,7 +1,9 @@
 // What every connection of one server shares. Internal to src/server/http.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/post.hpp>
+#include <chrono>
 #include <mutex>
 #include <utility>
 
@@ -31,11 +33,20 @@ struct ServerState {
     return true;
   }
 
+  // During a graceful stop: how long the listener still accepts and an idle connection still
+  // waits for a request already on its way.
+  static constexpr std::chrono::milliseconds kDrainGrace{200};
+
   const HttpServerOptions options;  // threads already resolved
   RequestHandler& requests;
   StreamHandler& streams;
   net::io_context io_context;
   SessionRegistry registry;
+  // Set when a graceful stop begins: responses say Connection: close, idle connections close.
+  std::atomic<bool> draining{false};
+  // HTTP connections not yet finished (not counting those handed over to a stream): a graceful
+  // stop waits for them.
+  std::atomic<size_t> http_sessions{0};
   std::mutex post_mu;
   bool stopped = false;  // guarded by post_mu; set once the event loop threads are gone
 };

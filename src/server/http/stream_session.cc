@@ -41,11 +41,15 @@ void StreamSession::Shutdown() {
          std::min(kShutdownGrace, state_->options.close_timeout));
 }
 
+void StreamSession::CloseWith(int code, std::string reason) {
+  Follow(queue_.Close(code, std::move(reason), /*discard=*/true), state_->options.close_timeout);
+}
+
 void StreamSession::Abandon() { queue_.Close(kNormalClosure, "refused", /*discard=*/true); }
 
 bool StreamSession::BeginRunning() {
   running_ = true;
-  if (!registration_.Register(&state_->registry, weak_from_this())) {
+  if (!registration_.Register(&state_->registry, weak_from_this(), peer_address_)) {
     Finish();
     return false;
   }

@@ -37,6 +37,8 @@ class StreamSession : public StreamConnection,
   void Shutdown() final;
   // StreamHandler::Accept refused the connection: it never opens, Send() fails, no OnClose.
   void Abandon();
+  // The client's address, counted against max_connections_per_peer. Set before Run().
+  void set_peer_address(std::string address) { peer_address_ = std::move(address); }
 
  protected:
   StreamSession(std::shared_ptr<ServerState> state, Executor executor);
@@ -46,6 +48,8 @@ class StreamSession : public StreamConnection,
   bool BeginRunning();
   // The transport is ready to carry messages: starts the writer if anything waits.
   void Opened();
+  // Closes with `code` and `reason`, dropping what is queued (a client that broke the protocol).
+  void CloseWith(int code, std::string reason);
   // Cuts the transport, closes the queue, calls OnClose if not yet. Idempotent.
   void Finish();
   bool finished() const { return finished_; }
@@ -73,6 +77,7 @@ class StreamSession : public StreamConnection,
   void NotifyClosed();
 
   Timer close_timer_;
+  std::string peer_address_;
   Registration registration_;
   bool running_ = false;         // accepted: OnClose is owed
   bool close_notified_ = false;  // OnClose was called

@@ -73,16 +73,19 @@ struct TestServer {
   HttpServer server;
 };
 
-// A blocking POSIX socket to 127.0.0.1:port, for requests the clients would not send.
+// A blocking POSIX socket to 127.0.0.1:port, for requests the clients would not send. `source`:
+// the local address to connect from (another loopback address, 127.0.0.2, is another client).
 class RawConnection final {
  public:
-  explicit RawConnection(uint16_t port);
+  explicit RawConnection(uint16_t port, const char* source = nullptr);
   ~RawConnection();
   bool connected() const { return fd_ >= 0; }
   bool SendAll(std::string_view bytes);
   // Reads until `done(received)` is true, the peer closes, or the timeout; returns all received.
   std::string ReadUntil(const std::function<bool(const std::string&)>& done,
                         std::chrono::milliseconds timeout = kWait);
+  // Whether the peer has closed (or reset) the connection and nothing is left unread.
+  bool PeerClosed();
 
  private:
   int fd_ = -1;

@@ -9,6 +9,8 @@ namespace {
 namespace websocket = beast::websocket;
 
 constexpr size_t kMaxCloseReason = 123;  // a close frame's payload is at most 125 bytes
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr int kMessageTooBig = 1009;
 
 }  // namespace
 
@@ -24,7 +26,10 @@ void WebSocketSession::Run(Socket socket, BeastRequest upgrade) {
   timeouts.idle_timeout = state_->options.idle_timeout;
   timeouts.keep_alive_pings = true;
   ws_.set_option(timeouts);
-  ws_.read_message_max(state_->options.max_body_bytes);
+  // No limit in Beast: beyond its limit it closes after draining one small chunk, and the rest of
+  // the message resets the connection before the client reads the 1009. OnRead counts instead
+  // and closes through the queue, whose close handshake drains the message.
+  ws_.read_message_max(0);
   ws_.auto_fragment(false);  // one frame per message: one write
   ws_.text(true);
   ws_.async_accept(upgrade_, beast::bind_front_handler(&WebSocketSession::OnHandshake,
@@ -40,14 +45,20 @@ void WebSocketSession::OnHandshake(ErrorCode ec) {
 }
 
 void WebSocketSession::Read() {
-  ws_.async_read(read_buffer_,
-                 beast::bind_front_handler(&WebSocketSession::OnRead, self<WebSocketSession>()));
+  ws_.async_read_some(
+      read_buffer_, kReadChunk,
+      beast::bind_front_handler(&WebSocketSession::OnRead, self<WebSocketSession>()));
 }
 
 void WebSocketSession::OnRead(ErrorCode ec, size_t) {
   if (finished()) return;
   // websocket::error::closed (the peer's close frame), a timeout, a reset: the connection is over.
   if (ec) return Finish();
+  if (read_buffer_.size() > state_->options.max_client_message_bytes) {
+    read_buffer_ = {};
+    return CloseWith(kMessageTooBig, "message too big");  // no more reads: the close drains
+  }
+  if (!ws_.is_message_done()) return Read();
   if (ws_.got_text() && !closed()) {
     const auto data = read_buffer_.cdata();
     state_->streams.OnMessage(shared_from_this(),

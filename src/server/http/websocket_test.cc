@@ -69,6 +69,28 @@ TEST(WebSocketTest, ServerCloseReachesTheClientWithItsReason) {
   EXPECT_EQ(t.streams.WaitForClose(connection), 1);
 }
 
+TEST(WebSocketTest, AClientMessageBeyondTheLimitClosesWith1009) {
+  HttpServerOptions options = TestServer::DefaultOptions();
+  options.max_client_message_bytes = 1024;
+  TestServer t(options);
+  WebSocketClient client;
+  ASSERT_TRUE(client.Connect("127.0.0.1", t.server.port(), "/ws", Auth(), kTimeout).ok());
+  std::shared_ptr<StreamConnection> connection = t.streams.WaitForConnection(1);
+  ASSERT_NE(connection, nullptr);
+  ASSERT_TRUE(client.Send(std::string(1024, 'a')).ok());  // at the limit: delivered
+  core::Result<std::string> echo = client.Read(kTimeout);
+  ASSERT_TRUE(echo.ok()) << echo.status().ToString();
+  EXPECT_EQ(echo->size(), 6u + 1024u);
+  // Far beyond, so that the close handshake has to drain the rest for the 1009 to arrive.
+  ASSERT_TRUE(client.Send(std::string(300 * 1024, 'b')).ok());
+  core::Result<std::string> after = client.Read(kTimeout);
+  EXPECT_FALSE(after.ok());
+  EXPECT_EQ(client.close_code(), 1009);
+  EXPECT_EQ(client.close_reason(), "message too big");
+  EXPECT_EQ(t.streams.WaitForClose(connection), 1);
+  EXPECT_EQ(t.streams.messages().size(), 1u);  // the big one never reached the handler
+}
+
 TEST(WebSocketTest, RefusedUpgradeGetsTheHandlersResponse) {
   TestServer t;
   WebSocketClient client;
