@@ -1,10 +1,9 @@
 #include "server/api/stream_hub.h"
 
-#include <simdjson.h>
-
 #include <charconv>
 
 #include "server/api/error_mapping.h"
+#include "server/api/stream_request.h"
 #include "server/json/views_json.h"
 
 namespace vitals::server {
@@ -149,52 +148,33 @@ void StreamHub::OnMessage(const std::shared_ptr<StreamConnection>& connection,
   if (text == "ping") return reply("pong");
   std::shared_ptr<Client> client = Find(connection);
   if (!client) return;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view type;
-  if (parser.parse(text.data(), text.size()).get(root) || root["type"].get_string().get(type)) {
-    return reply(
-        R"({"type":"error","data":{"message":"expected \"ping\" or a JSON object with a \"type\""}})");
-  }
-  if (type == "ping") return reply(R"({"type":"pong"})");
-  if (type == "unsubscribe") {
-    std::lock_guard lock(mu_);
-    client->agents.clear();
-    return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
-  }
-  if (type == "subscribe") {
-    simdjson::dom::array agents;
-    if (root["agents"].get_array().get(agents)) {
-      return reply(
-          R"({"type":"error","data":{"message":"agents: expected an array of agent ids"}})");
-    }
-    std::set<std::string> wanted;
-    for (simdjson::dom::element a : agents) {
-      std::string_view id;
-      if (a.get_string().get(id)) {
-        return reply(R"({"type":"error","data":{"message":"agents: expected strings"}})");
-      }
-      wanted.emplace(id);
-    }
+  core::Result<StreamRequest> request = ParseStreamRequest(text);
+  if (!request.ok()) {
     JsonWriter w;
-    w.BeginObject()
-        .Field("type", "subscribed")
-        .Key("data")
-        .BeginObject()
-        .Key("agents")
-        .BeginArray();
-    for (const std::string& a : wanted) w.String(a);
-    w.EndArray().EndObject().EndObject();
-    {
-      std::lock_guard lock(mu_);
-      client->agents = std::move(wanted);
-    }
+    w.BeginObject().Field("type", "error").Key("data").BeginObject();
+    w.Field("message", request.status().message()).EndObject().EndObject();
     return reply(w.Take());
   }
+  switch (request->type) {
+    case StreamRequest::Type::kPing:
+      return reply(R"({"type":"pong"})");
+    case StreamRequest::Type::kUnsubscribe: {
+      std::lock_guard lock(mu_);
+      client->agents.clear();
+      return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
+    }
+    case StreamRequest::Type::kSubscribe:
+      break;
+  }
+  std::set<std::string> wanted = std::move(request->agents);
   JsonWriter w;
-  w.BeginObject().Field("type", "error").Key("data").BeginObject();
-  w.Field("message", "unknown message type: " + std::string(type.substr(0, 64))).EndObject();
-  w.EndObject();
+  w.BeginObject().Field("type", "subscribed").Key("data").BeginObject().Key("agents").BeginArray();
+  for (const std::string& a : wanted) w.String(a);
+  w.EndArray().EndObject().EndObject();
+  {
+    std::lock_guard lock(mu_);
+    client->agents = std::move(wanted);
+  }
   reply(w.Take());
 }
 
