@@ -40,11 +40,14 @@ tsan: deps
 	  -DVITALS_SANITIZE=thread -DVITALS_BUILD_BENCH=OFF > /dev/null
 	@cmake --build $(TSAN_BUILD) -j $(JOBS) --target monitor_concurrency_test
 
-# Sanitizer trees: tests only (no benchmarks, no dashboard), -O1 with debug info for the stacks.
+# Sanitizer trees: tests only (no benchmarks, no dashboard), -O1 with line tables for the stacks.
 SANITIZER_TREE := $(GENERATOR) -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g" -DVITALS_BUILD_BENCH=OFF -DVITALS_BUILD_WEB=OFF
-# A sanitizer report fails the test that caused it (child processes such as `vitals serve` too).
-SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1 \
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1" -DVITALS_BUILD_BENCH=OFF -DVITALS_BUILD_WEB=OFF
+# ASan and LeakSanitizer reports go to files, so that those of child processes (`vitals serve`,
+# whose output the tests keep to themselves) fail `make test` too; they are printed when any
+# exist. A UBSan report stops its process (-fno-sanitize-recover), which fails the test.
+SANITIZER_LOGS := $(abspath $(ASAN_BUILD))/sanitizer-reports
+SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:strict_string_checks=1:log_path=$(SANITIZER_LOGS)/asan \
   UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
 # The whole unit and integration suite under AddressSanitizer and UndefinedBehaviorSanitizer.
@@ -64,7 +67,9 @@ fuzz: fuzz-build
 
 test: build tsan asan fuzz-build
 	cd $(BUILD) && ctest --output-on-failure -j $(JOBS)
-	cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS)
+	@rm -rf $(SANITIZER_LOGS) && mkdir -p $(SANITIZER_LOGS)
+	cd $(ASAN_BUILD) && $(SANITIZER_ENV) ctest --output-on-failure -j $(JOBS); rc=$$?; \
+	  if ls $(SANITIZER_LOGS)/* > /dev/null 2>&1; then cat $(SANITIZER_LOGS)/*; rc=1; fi; exit $$rc
 	cd $(FUZZ_BUILD) && ctest -L fuzz --output-on-failure -j $(JOBS)
 
 bench: build

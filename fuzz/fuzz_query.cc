@@ -1,5 +1,6 @@
 // Request targets: the percent-decoding of path and query (ParseTarget), the typed query
 // parameters handlers read (query_params.h) and the RFC 3339 times inside them.
+#include <cctype>
 #include <string>
 
 #include "core/time.h"
