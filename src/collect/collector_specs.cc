@@ -56,11 +56,13 @@ Status ReadObject(std::string_view json,
   if (parser.parse(json.data(), json.size()).get(root) || root.get_object().get(object)) {
     return Status::InvalidArgument("body: expected a JSON object");
   }
-  for (auto [key, value] : object) {
-    auto it =
-        std::find_if(readers.begin(), readers.end(), [&](const auto& r) { return r.first == key; });
-    if (it == readers.end()) return Status::InvalidArgument(std::string(key) + ": unknown field");
-    if (Status st = it->second(value); !st.ok()) return st;
+  for (dom::key_value_pair field : object) {
+    auto it = std::find_if(readers.begin(), readers.end(),
+                           [&](const auto& r) { return r.first == field.key; });
+    if (it == readers.end()) {
+      return Status::InvalidArgument(std::string(field.key) + ": unknown field");
+    }
+    if (Status st = it->second(field.value); !st.ok()) return st;
   }
   for (std::string_view field : required) {
     dom::element ignored;

@@ -109,6 +109,11 @@ std::optional<Timestamp> ParseTimestamp(std::string_view s) {
       DaysFromCivil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   const int64_t secs =
       days * 86400 + hour * 3600 + minute * 60 + (second == 60 ? 59 : second) - offset_minutes * 60;
+  // An offset may carry the time out of the years 0000-9999 in UTC, which FormatTimestamp
+  // cannot write as RFC 3339: refused, so every accepted time reads back as written.
+  constexpr int64_t kFirst = DaysFromCivil(0, 1, 1) * 86400;
+  constexpr int64_t kEnd = DaysFromCivil(10000, 1, 1) * 86400;
+  if (secs < kFirst || secs >= kEnd) return std::nullopt;
   return FromMicros(secs * 1'000'000 + micros);
 }
 

@@ -29,6 +29,17 @@ TEST(Time, RoundTrips) {
   }
 }
 
+// Found by fuzz/fuzz_window_spec: a window stored with such a time never loaded again.
+TEST(Time, RejectsOffsetsThatLeaveTheYearsItWrites) {
+  EXPECT_FALSE(ParseTimestamp("0000-01-01T00:00:00+05:30"));
+  EXPECT_FALSE(ParseTimestamp("9999-12-31T23:00:00-05:00"));
+  for (const char* edge : {"0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z"}) {
+    auto t = ParseTimestamp(edge);
+    ASSERT_TRUE(t) << edge;
+    EXPECT_EQ(FormatTimestamp(*t), edge);
+  }
+}
+
 TEST(Time, RejectsMalformed) {
   for (const char* bad : {"", "yesterday", "2026-02-30T00:00:00Z", "2026-13-01T00:00:00Z",
                           "2026-02-02T25:00:00Z", "2026-02-02T13:00:00Zjunk", "2026-02-02",

@@ -1,10 +1,9 @@
 #include "server/api/stream_hub.h"
 
-#include <simdjson.h>
-
 #include <charconv>
 
 #include "server/api/error_mapping.h"
+#include "server/api/stream_request.h"
 #include "server/json/views_json.h"
 
 namespace vitals::server {
@@ -52,22 +51,6 @@ std::set<std::string> SplitAgents(std::string_view list) {
     list = comma == std::string_view::npos ? std::string_view() : list.substr(comma + 1);
   }
   return out;
-}
-
-// The agent ids of a subscribe message, at most `max` of them. Returns an error message or "".
-std::string ReadSubscription(simdjson::dom::element root, size_t max, std::set<std::string>* out) {
-  simdjson::dom::array agents;
-  if (root["agents"].get_array().get(agents)) return "agents: expected an array of agent ids";
-  if (agents.size() > max) {
-    return "agents: at most " + std::to_string(max) + " agent ids per connection, got " +
-           std::to_string(agents.size());
-  }
-  for (simdjson::dom::element a : agents) {
-    std::string_view id;
-    if (a.get_string().get(id)) return "agents: expected strings";
-    out->emplace(id);
-  }
-  return {};
 }
 
 }  // namespace
@@ -173,41 +156,33 @@ void StreamHub::OnMessage(const std::shared_ptr<StreamConnection>& connection,
   if (text == "ping") return reply("pong");
   std::shared_ptr<Client> client = Find(connection);
   if (!client) return;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  std::string_view type;
-  if (parser.parse(text.data(), text.size()).get(root) || root["type"].get_string().get(type)) {
-    return reply(
-        R"({"type":"error","data":{"message":"expected \"ping\" or a JSON object with a \"type\""}})");
-  }
-  if (type == "ping") return reply(R"({"type":"pong"})");
-  if (type == "unsubscribe") {
-    std::lock_guard lock(mu_);
-    client->agents.clear();
-    return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
-  }
-  if (type == "subscribe") {
-    std::set<std::string> wanted;
-    if (std::string error = ReadSubscription(root, options_.max_subscribed_agents, &wanted);
-        !error.empty()) {
-      JsonWriter w;
-      w.BeginObject().Field("type", "error").Key("data").BeginObject();
-      w.Field("message", error).EndObject().EndObject();
-      return reply(w.Take());
-    }
+  core::Result<StreamRequest> request = ParseStreamRequest(text, options_.max_subscribed_agents);
+  if (!request.ok()) {
     JsonWriter w;
-    w.BeginObject().Field("type", "subscribed").Key("data").BeginObject();
-    w.Field("count", static_cast<uint64_t>(wanted.size())).EndObject().EndObject();
-    {
-      std::lock_guard lock(mu_);
-      client->agents = std::move(wanted);
-    }
+    w.BeginObject().Field("type", "error").Key("data").BeginObject();
+    w.Field("message", request.status().message()).EndObject().EndObject();
     return reply(w.Take());
   }
+  switch (request->type) {
+    case StreamRequest::Type::kPing:
+      return reply(R"({"type":"pong"})");
+    case StreamRequest::Type::kUnsubscribe: {
+      std::lock_guard lock(mu_);
+      client->agents.clear();
+      return reply(R"({"type":"subscribed","data":{"agents":"all"}})");
+    }
+    case StreamRequest::Type::kSubscribe:
+      break;
+  }
+  std::set<std::string> wanted = std::move(request->agents);
+  // A summary, not an echo: a large subscription must not come back whole.
   JsonWriter w;
-  w.BeginObject().Field("type", "error").Key("data").BeginObject();
-  w.Field("message", "unknown message type: " + std::string(type.substr(0, 64))).EndObject();
-  w.EndObject();
+  w.BeginObject().Field("type", "subscribed").Key("data").BeginObject();
+  w.Field("count", static_cast<uint64_t>(wanted.size())).EndObject().EndObject();
+  {
+    std::lock_guard lock(mu_);
+    client->agents = std::move(wanted);
+  }
   reply(w.Take());
 }
 
