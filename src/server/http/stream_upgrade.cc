@@ -33,33 +33,38 @@ std::optional<StreamKind> StreamKindFor(const HttpServerOptions& options,
   return std::nullopt;
 }
 
+namespace {
+
+// Offers a new `Session` to the application; on acceptance starts it with `run(session)`.
+template <typename Session, typename RunFn>
+std::optional<HttpResponse> Offer(const std::shared_ptr<ServerState>& state, StreamKind kind,
+                                  const HttpRequest& request, const std::string& peer_address,
+                                  Socket& socket, RunFn run) {
+  auto stream = std::make_shared<Session>(state, socket.get_executor());
+  stream->set_peer_address(peer_address);
+  std::optional<HttpResponse> refusal = state->streams.Accept(request, kind, stream);
+  if (refusal) {
+    stream->Abandon();
+  } else {
+    LimitSendBuffer(state->options, socket);
+    run(*stream);
+  }
+  return refusal;
+}
+
+}  // namespace
+
 std::optional<HttpResponse> HandOverToStream(
     const std::shared_ptr<ServerState>& state, StreamKind kind, const HttpRequest& request,
     const std::string& peer_address, Socket& socket,
     beast::http::request_parser<PaddedStringBody>& parser) {
-  std::optional<HttpResponse> refusal;
   if (kind == StreamKind::kWebSocket) {
-    auto stream = std::make_shared<WebSocketSession>(state, socket.get_executor());
-    stream->set_peer_address(peer_address);
-    refusal = state->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer(state->options, socket);
-      stream->Run(std::move(socket), parser.release());
-    }
-  } else {
-    auto stream = std::make_shared<SseSession>(state, socket.get_executor());
-    stream->set_peer_address(peer_address);
-    refusal = state->streams.Accept(request, kind, stream);
-    if (refusal) {
-      stream->Abandon();
-    } else {
-      LimitSendBuffer(state->options, socket);
-      stream->Run(std::move(socket));
-    }
+    return Offer<WebSocketSession>(
+        state, kind, request, peer_address, socket,
+        [&](WebSocketSession& ws) { ws.Run(std::move(socket), parser.release()); });
   }
-  return refusal;
+  return Offer<SseSession>(state, kind, request, peer_address, socket,
+                           [&](SseSession& sse) { sse.Run(std::move(socket)); });
 }
 
 }  // namespace vitals::server
