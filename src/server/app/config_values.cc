@@ -65,6 +65,18 @@ ConfigOption Double(std::string key, std::string env, std::string flag, std::str
           [field](const ServerConfig& c) { return Num(c.*field); }};
 }
 
+ConfigOption Size(std::string key, std::string env, std::string flag, std::string help,
+                  size_t ServerConfig::*field, int64_t lo, int64_t hi) {
+  return {key,
+          std::move(env),
+          std::move(flag),
+          std::move(help),
+          [key, field, lo, hi](ServerConfig& c, std::string_view t) {
+            return ParseInt(key, t, lo, hi, &(c.*field));
+          },
+          [field](const ServerConfig& c) { return std::to_string(c.*field); }};
+}
+
 ConfigOption Bool(std::string key, std::string env, std::string flag, std::string help,
                   bool ServerConfig::*field) {
   return {

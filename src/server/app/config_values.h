@@ -24,9 +24,11 @@ core::Status ParseInt(std::string_view name, std::string_view text, int64_t lo, 
 core::Status ParseBool(std::string_view name, std::string_view text, bool* out);
 std::string Num(double v);
 
-// An option bound to a double / bool field of ServerConfig.
+// An option bound to a double / size_t / bool field of ServerConfig.
 ConfigOption Double(std::string key, std::string env, std::string flag, std::string help,
                     double ServerConfig::*field, double lo, double hi);
+ConfigOption Size(std::string key, std::string env, std::string flag, std::string help,
+                  size_t ServerConfig::*field, int64_t lo, int64_t hi);
 ConfigOption Bool(std::string key, std::string env, std::string flag, std::string help,
                   bool ServerConfig::*field);
 

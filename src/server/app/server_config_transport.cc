@@ -3,21 +3,6 @@
 #include "server/app/config_values.h"
 
 namespace vitals::server {
-namespace {
-
-ConfigOption Size(std::string key, std::string env, std::string flag, std::string help,
-                  size_t ServerConfig::*field, int64_t lo, int64_t hi) {
-  return {key,
-          std::move(env),
-          std::move(flag),
-          std::move(help),
-          [key, field, lo, hi](ServerConfig& c, std::string_view t) {
-            return ParseInt(key, t, lo, hi, &(c.*field));
-          },
-          [field](const ServerConfig& c) { return std::to_string(c.*field); }};
-}
-
-}  // namespace
 
 void AddTransportOptions(std::vector<ConfigOption>& o) {
   using C = ServerConfig;
