@@ -191,6 +191,33 @@ void WriteAlert(JsonWriter& w, const core::Alert& a) {
   w.EndObject();
 }
 
+void WriteIncident(JsonWriter& w, const core::Incident& i) {
+  w.BeginObject()
+      .Field("incident_id", i.id)
+      .Field("organization_id", i.organization_id)
+      .Field("source_type", core::AlertSourceName(i.source_type))
+      .Field("source_id", i.source_id)
+      .Field("severity", core::AlertSeverityName(i.severity))
+      .Field("cause", i.cause)
+      .Field("title", i.title)
+      .Field("opened_at", i.opened_at)
+      .Field("resolved", !i.open())
+      .Field("resolved_at", i.resolved_at)
+      .Field("acknowledged", i.acknowledged)
+      .Field("action_required", i.open() && !i.acknowledged)
+      .Field("flapping", i.flapping)
+      .Field("alert_count", static_cast<int64_t>(i.alerts.size()));
+  w.Key("implied_alert_ids").BeginArray();
+  for (const core::Alert& a : i.alerts) {
+    if (core::ImpliedBy(a, i.alerts)) w.String(a.id);
+  }
+  w.EndArray();
+  w.Key("alerts").BeginArray();
+  for (const core::Alert& a : i.alerts) WriteAlert(w, a);
+  w.EndArray();
+  w.EndObject();
+}
+
 void WriteHealthUpdate(JsonWriter& w, std::string_view agent_id, const core::HealthSnapshot& h,
                        core::Timestamp at) {
   w.BeginObject().Field("agent_id", agent_id).Field("status", core::HealthStatusName(h.status));

@@ -6,6 +6,7 @@
 
 #include "core/agent_view.h"
 #include "core/alert.h"
+#include "core/incident.h"
 #include "core/integration_state.h"
 #include "engine/fleet_summary.h"
 #include "server/json/json_writer.h"
@@ -20,6 +21,11 @@ void WriteAgentSummary(JsonWriter& w, const engine::AgentSummary& s);
 // Seed 001's alert shape (alert_id, severity, message, source_type, source_id, timestamp,
 // action_required, acknowledged) plus type, lifecycle times, who acknowledged, flapping.
 void WriteAlert(JsonWriter& w, const core::Alert& a);
+// An incident (GET /api/health/incidents, and the "incident" of a notification): id, source,
+// severity, cause, title, opened_at, resolved_at, acknowledged, action_required, flapping,
+// alert_count, implied_alert_ids (open alerts that add no page, see core::ImpliedBy), then
+// "alerts" (WriteAlert each, oldest first).
+void WriteIncident(JsonWriter& w, const core::Incident& i);
 // Seed 000's health_update data.
 void WriteHealthUpdate(JsonWriter& w, std::string_view agent_id, const core::HealthSnapshot& h,
                        core::Timestamp at);
