@@ -1,6 +1,7 @@
 // History: GET /api/health/history/{agent|integration|system}?entity_id=&days= (seed 001).
 // Agents from the hourly health rollup; the system and integrations from health_metrics rows
-// (metric_history.h says how they fold into points).
+// and, for an integration, its live state as the newest sample (metric_history.h says how they
+// fold into points).
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/api/metric_history.h"
@@ -90,6 +91,11 @@ void History(HttpRequest& req, RequestContext& ctx, Responder respond, Services&
   } else {
     auto rows = ReadMetricRows(s, ctx.organization_id, *spec, entity, from, now, bucket);
     if (!rows.ok()) return respond(ErrorResponse(rows.status()));
+    if (type == "integration") {  // its live state is the newest sample
+      if (auto live = s.monitor.GetIntegration(ctx.organization_id, entity); live.ok()) {
+        for (store::MetricRecord& r : IntegrationMetricRows(*live, now)) rows->push_back(r);
+      }
+    }
     metric_points = FoldMetricHistory(*spec, *rows, bucket);
   }
   JsonWriter w;

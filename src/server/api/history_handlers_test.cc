@@ -94,6 +94,20 @@ TEST_F(HistoryApiTest, IntegrationHistoryNeedsItsIdAndServesItsPoints) {
   EXPECT_DOUBLE_EQ(double(p["metrics"]["error_rate"]), 0.25);
   EXPECT_DOUBLE_EQ(double(p["metrics"]["latency_ms"]), 120);
 
+  // Its live state is the newest sample.
+  ASSERT_TRUE(monitor_
+                  ->RecordCheckResult(org, core::AlertSource::kIntegration, "hubspot", "http",
+                                      false, 5, "status 503", clock_.Now())
+                  .ok());
+  r = Get("/api/health/history/integration?entity_id=hubspot&days=1");
+  ASSERT_EQ(r.status, 200) << r.body;
+  j = parser_.parse(r.body).value();
+  ASSERT_EQ(int64_t(j["data_points"]), 2) << r.body;
+  auto live = j["history"].at(1);
+  EXPECT_EQ(std::string_view(live["status"]), "critical") << r.body;
+  EXPECT_DOUBLE_EQ(double(live["health_score"]), 0.0);
+  EXPECT_FALSE(live["metrics"]["total_calls"].is_null());
+
   r = Get("/api/health/history/integration?days=1");
   EXPECT_EQ(r.status, 400);
   EXPECT_NE(r.body.find("entity_id"), std::string::npos) << r.body;

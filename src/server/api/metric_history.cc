@@ -43,6 +43,22 @@ const MetricHistorySpec* MetricHistorySpecFor(std::string_view history_type) {
   return nullptr;
 }
 
+std::vector<store::MetricRecord> IntegrationMetricRows(const core::IntegrationView& v,
+                                                       core::Timestamp at) {
+  std::vector<store::MetricRecord> rows;
+  const std::string status(core::IntegrationStatusName(v.status));
+  auto add = [&](const char* name, std::optional<double> value, const char* unit) {
+    if (!value) return;
+    rows.push_back(
+        {v.organization_id, "integration", v.integration_id, name, *value, 0, 0, at, unit, status});
+  };
+  add("error_rate", v.error_rate, "");
+  add("latency_ms", v.latency_ms, "ms");
+  add("latency_p95_ms", v.latency_p95_ms, "ms");
+  add("total_calls", static_cast<double>(v.total_calls), "calls");
+  return rows;
+}
+
 std::vector<MetricHistoryPoint> FoldMetricHistory(const MetricHistorySpec& spec,
                                                   std::span<const store::MetricRecord> rows,
                                                   core::Duration bucket) {

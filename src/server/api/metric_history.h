@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/health_status.h"
+#include "core/integration_state.h"
 #include "core/time.h"
 #include "store/store_types.h"
 
@@ -35,6 +36,12 @@ struct MetricHistoryPoint {
   core::HealthStatus status = core::HealthStatus::kUnknown;
   std::vector<std::pair<std::string, double>> metrics;  // spec order; absent metrics omitted
 };
+
+// An integration's state as health_metrics rows at `at`, under the integration spec's names
+// (absent readings omitted), with the integration's status on each row. The history serves the
+// live state as the newest sample; a recorder may store these rows as they are.
+std::vector<store::MetricRecord> IntegrationMetricRows(const core::IntegrationView& v,
+                                                       core::Timestamp at);
 
 // Folds `rows` (any order) into buckets of `bucket` (> 0), oldest first; empty buckets omitted.
 std::vector<MetricHistoryPoint> FoldMetricHistory(const MetricHistorySpec& spec,
