@@ -72,6 +72,9 @@ void History(HttpRequest& req, RequestContext& ctx, Responder respond, Services&
     return respond(
         ErrorResponse(404, "not_found", "history type must be agent, integration or system"));
   }
+  if (Status st = KnownParams(req, {"entity_id", "days"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto days = IntParam(req, "days", 30, 1, 366);
   if (!days.ok()) return respond(ErrorResponse(days.status()));
   const std::string entity(req.Query("entity_id").value_or(type == "system" ? "system" : ""));
