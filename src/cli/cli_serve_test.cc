@@ -87,6 +87,8 @@ TEST_F(CliServeTest, IncidentsListAndAck) {
   r = Cli("incidents ack " + id + " --by bob");
   EXPECT_EQ(r.rc, 0) << r.out;
   EXPECT_EQ(r.out.rfind("incident " + id + " acknowledged", 0), 0u) << r.out;
+  r = Cli("incidents");
+  EXPECT_NE(r.out.find("acknowledged"), std::string::npos) << r.out;
   auto after = Json(Call(Method::kGet, "/api/health/incidents/" + id));
   EXPECT_TRUE(bool(after["acknowledged"]));
   for (auto a : after["alerts"].get_array()) {

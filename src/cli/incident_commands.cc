@@ -31,9 +31,9 @@ std::string ListTarget(const ListOptions& o) {
 void RenderIncidents(dom::element r) {
   Table t({"ID", "SEVERITY", "SOURCE", "OPENED", "ALERTS", "STATE", "TITLE"});
   for (dom::element i : r["incidents"].get_array()) {
-    std::string state = Field(i, "resolved") == "true"       ? "resolved"
-                        : Field(i, "acknowledged") == "true" ? "acknowledged"
-                                                             : "open";
+    const std::string state = Field(i, "resolved") == "yes"       ? "resolved"
+                              : Field(i, "acknowledged") == "yes" ? "acknowledged"
+                                                                  : "open";
     t.Row({Field(i, "incident_id"), Field(i, "severity"),
            Field(i, "source_type") + "/" + Field(i, "source_id"), Field(i, "opened_at"),
            Field(i, "alert_count"), state, Field(i, "title")});
