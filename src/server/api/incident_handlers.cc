@@ -19,7 +19,6 @@ using core::Status;
 struct SourceSelector {
   std::optional<core::AlertSource> type;
   std::optional<std::string> id;
-  std::optional<core::Timestamp> since;  // stored alerts raised at or after it
 };
 
 // The alerts to group: the engine's open ones of the selected sources and the newest
@@ -37,7 +36,6 @@ core::Result<std::vector<core::Alert>> LoadAlerts(Services& s, const std::string
   q.organization_id = org;
   q.source_type = sel.type;
   q.source_id = sel.id;
-  q.since = sel.since;
   q.limit = s.limits.max_page_size;
   auto stored = s.store.QueryAlerts(q);
   if (!stored.ok()) return stored.status();
@@ -45,7 +43,8 @@ core::Result<std::vector<core::Alert>> LoadAlerts(Services& s, const std::string
 }
 
 // The incident `id` of the organization: found through its first alert, then regrouped from
-// the alerts of that alert's source raised since.
+// the alerts of that alert's source (all of them, not only those raised since: the first alert
+// may have joined an earlier incident, and then there is no incident `id`).
 core::Result<std::optional<core::Incident>> LoadIncident(Services& s, const std::string& org,
                                                          std::string_view id) {
   std::optional<core::Alert> first;
@@ -65,7 +64,7 @@ core::Result<std::optional<core::Incident>> LoadIncident(Services& s, const std:
     }
   }
   if (!first) return std::optional<core::Incident>();
-  auto alerts = LoadAlerts(s, org, {first->source_type, first->source_id, first->raised_at});
+  auto alerts = LoadAlerts(s, org, {first->source_type, first->source_id});
   if (!alerts.ok()) return alerts.status();
   return FindIncident(std::move(*alerts), id);
 }
@@ -79,7 +78,7 @@ HttpResponse IncidentResponse(const core::Incident& incident) {
 void ListIncidents(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
   auto f = ParseAlertFilter(req, s.limits);
   if (!f.ok()) return respond(ErrorResponse(f.status()));
-  auto alerts = LoadAlerts(s, ctx.organization_id, {f->source_type, f->source_id, std::nullopt});
+  auto alerts = LoadAlerts(s, ctx.organization_id, {f->source_type, f->source_id});
   if (!alerts.ok()) return respond(ErrorResponse(alerts.status()));
   const std::vector<core::Incident> incidents = SelectIncidents(std::move(*alerts), *f);
   JsonWriter w;

@@ -141,6 +141,29 @@ TEST_F(IncidentApiTest, OneIncidentByIdAnd404NamingTheId) {
   EXPECT_EQ(Do(Method::kPost, "/api/health/incidents/" + their_id + "/acknowledge").status, 404);
 }
 
+// Stored alerts only (as after a restart): an alert that joined an earlier incident names none.
+TEST_F(IncidentApiTest, AnAlertThatJoinedAnIncidentNamesNone) {
+  auto stored = [&](int n, int raised, int resolved) {
+    core::Alert a;
+    a.id = "alert_" + std::to_string(n);
+    a.organization_id = org_;
+    a.source_type = AlertSource::kSystem;
+    a.source_id = "host-1";
+    a.type = "disk" + std::to_string(n);
+    a.raised_at = clock_.Now() + std::chrono::seconds(raised);
+    a.updated_at = a.raised_at;
+    a.resolved_at = clock_.Now() + std::chrono::seconds(resolved);
+    return a;
+  };
+  store_->RecordAlerts({stored(1, 0, 10), stored(2, 5, 20), stored(3, 30, 40)});
+  store_->Flush();
+  EXPECT_EQ(Do(Method::kGet, "/api/health/incidents/incident_2").status, 404);
+  EXPECT_EQ(int64_t(Json(Do(Method::kGet, "/api/health/incidents/incident_1"))["alert_count"]), 2);
+  EXPECT_EQ(int64_t(Json(Do(Method::kGet, "/api/health/incidents/incident_3"))["alert_count"]), 1);
+  auto all = Json(Do(Method::kGet, "/api/health/incidents?state=resolved"));
+  EXPECT_EQ(int64_t(all["count"]), 2);
+}
+
 TEST_F(IncidentApiTest, AcknowledgingAnIncidentAcknowledgesEachOpenAlert) {
   Condition(org_, AlertSource::kSystem, "host-1", "disk", AlertSeverity::kWarning);
   Condition(org_, AlertSource::kSystem, "host-1", "cpu", AlertSeverity::kCritical);
