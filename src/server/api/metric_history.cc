@@ -32,10 +32,11 @@ struct Bucket {
 }  // namespace
 
 const MetricHistorySpec* MetricHistorySpecFor(std::string_view history_type) {
-  // The system collector's rows (src/collect/system_sample.cc) and the integration rows of
-  // IntegrationMetricRows, under the names those writers give them.
-  static const MetricHistorySpec kSystem{"system",
-                                         {"cpu_usage", "memory_usage", "swap_usage", "load_1m"}};
+  // The system collector's rows (src/collect/system_sample.cc) and IntegrationMetricRows', under
+  // the names those writers give them. "queue_depth" (the organization's total) is served once
+  // a writer records it under resource system/system; none does yet.
+  static const MetricHistorySpec kSystem{
+      "system", {"cpu_usage", "memory_usage", "swap_usage", "load_1m", "queue_depth"}};
   static const MetricHistorySpec kIntegration{
       "integration", {"error_rate", "latency_ms", "latency_p95_ms", "total_calls"}};
   if (history_type == "system") return &kSystem;
