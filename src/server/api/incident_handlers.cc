@@ -19,6 +19,7 @@ using core::Status;
 struct SourceSelector {
   std::optional<core::AlertSource> type;
   std::optional<std::string> id;
+  bool open_only = false;  // only open incidents are wanted: none without an open alert
 };
 
 // The alerts to group: the engine's open ones of the selected sources and the newest
@@ -32,6 +33,7 @@ core::Result<std::vector<core::Alert>> LoadAlerts(Services& s, const std::string
       open.push_back(std::move(a));
     }
   }
+  if (sel.open_only && open.empty()) return open;  // spares the store read while all is well
   store::AlertQuery q;
   q.organization_id = org;
   q.source_type = sel.type;
@@ -78,7 +80,8 @@ HttpResponse IncidentResponse(const core::Incident& incident) {
 void ListIncidents(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
   auto f = ParseAlertFilter(req, s.limits);
   if (!f.ok()) return respond(ErrorResponse(f.status()));
-  auto alerts = LoadAlerts(s, ctx.organization_id, {f->source_type, f->source_id});
+  auto alerts =
+      LoadAlerts(s, ctx.organization_id, {f->source_type, f->source_id, !f->WantsResolved()});
   if (!alerts.ok()) return respond(ErrorResponse(alerts.status()));
   const std::vector<core::Incident> incidents = SelectIncidents(std::move(*alerts), *f);
   JsonWriter w;
