@@ -142,7 +142,6 @@ TEST_F(DeliveryHandlersTest, DeliveryLogIsServedPerAlert) {
   ASSERT_TRUE(notifier_->WaitIdle(kWait));
   HttpResponse r = Do(Method::kGet, "/api/v1/deliveries?alert_id=alert_2&limit=10");
   EXPECT_EQ(r.status, 200);
-  EXPECT_EQ(r.body.rfind(R"({"deliveries":[{)", 0), 0u) << r.body;
   EXPECT_NE(r.body.find(R"("alert_id":"alert_2","route_id":"hook","change":"raised")"),
             std::string::npos)
       << r.body;
