@@ -1,9 +1,9 @@
 // Alerts and history: GET /api/health/alerts, POST /api/health/alerts/{id}/acknowledge,
 // GET /api/health/history/{agent|integration|system}.
-#include <simdjson.h>
-
 #include <algorithm>
 
+#include "server/api/acknowledge_body.h"
+#include "server/api/alert_filter.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/api/query_params.h"
@@ -14,64 +14,16 @@ namespace {
 
 using core::Status;
 
-struct AlertFilter {
-  std::string state = "open";  // open | resolved | all
-  std::optional<core::AlertSeverity> severity;
-  std::optional<core::AlertSource> source_type;
-  std::optional<std::string> source_id;
-  std::optional<bool> acknowledged;
-  std::optional<core::Timestamp> since;
-  int limit = 100;
-
-  bool Matches(const core::Alert& a) const {
-    return (!severity || a.severity == *severity) &&
-           (!source_type || a.source_type == *source_type) &&
-           (!source_id || a.source_id == *source_id) &&
-           (!acknowledged || a.acknowledged() == *acknowledged) &&
-           (!since || a.raised_at >= *since);
-  }
-};
-
-core::Result<AlertFilter> ParseFilter(const HttpRequest& req, const ApiLimits& limits) {
-  AlertFilter f;
-  if (auto v = req.Query("state")) f.state = std::string(*v);
-  if (f.state != "open" && f.state != "resolved" && f.state != "all") {
-    return Status::InvalidArgument("state: expected open, resolved or all");
-  }
-  if (auto v = req.Query("severity")) {
-    f.severity = core::ParseAlertSeverity(*v);
-    if (!f.severity) return Status::InvalidArgument("severity: expected critical, warning or info");
-  }
-  if (auto v = req.Query("source_type")) {
-    f.source_type = core::ParseAlertSource(*v);
-    if (!f.source_type) {
-      return Status::InvalidArgument(
-          "source_type: expected system, agent, integration, workspace or database");
-    }
-  }
-  if (auto v = req.Query("source_id")) f.source_id = std::string(*v);
-  auto ack = BoolParam(req, "acknowledged");
-  if (!ack.ok()) return ack.status();
-  f.acknowledged = *ack;
-  auto since = TimeParam(req, "since");
-  if (!since.ok()) return since.status();
-  f.since = *since;
-  auto limit = IntParam(req, "limit", limits.default_page_size, 1, limits.max_page_size);
-  if (!limit.ok()) return limit.status();
-  f.limit = static_cast<int>(*limit);
-  return f;
-}
-
 void ListAlerts(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
-  auto f = ParseFilter(req, s.limits);
+  auto f = ParseAlertFilter(req, s.limits);
   if (!f.ok()) return respond(ErrorResponse(f.status()));
   std::vector<core::Alert> out;
-  if (f->state != "resolved") {  // open alerts: the engine is the authority
+  if (f->WantsOpen()) {  // open alerts: the engine is the authority
     for (core::Alert& a : s.monitor.OpenAlerts(ctx.organization_id)) {
       if (f->Matches(a)) out.push_back(std::move(a));
     }
   }
-  if (f->state != "open") {
+  if (f->WantsResolved()) {
     store::AlertQuery q;
     q.organization_id = ctx.organization_id;
     q.open = false;
@@ -93,26 +45,6 @@ void ListAlerts(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
   for (const core::Alert& a : out) WriteAlert(w, a);
   w.EndArray();
   respond(HttpResponse::Json(200, w.Take()));
-}
-
-// Who acknowledges: {"by": "..."} in the body, else the key's id, else "api".
-core::Result<std::string> AcknowledgedBy(const HttpRequest& req, const RequestContext& ctx) {
-  std::string by = ctx.key_id.empty() ? "api" : ctx.key_id;
-  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return by;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(req.body).get(root)) return Status::InvalidArgument("body: malformed JSON");
-  simdjson::dom::object o;
-  if (root.get_object().get(o)) return Status::InvalidArgument("body: expected a JSON object");
-  simdjson::dom::element v;
-  if (o["by"].get(v) == simdjson::SUCCESS && !v.is_null()) {
-    std::string_view s;
-    if (v.get_string().get(s) || s.empty() || s.size() > 256) {
-      return Status::InvalidArgument("by: expected a non-empty string of at most 256 bytes");
-    }
-    by = std::string(s);
-  }
-  return by;
 }
 
 void Acknowledge(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {

@@ -221,6 +221,7 @@ void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
 
 void RegisterAlertRoutes(Router& router, Services& s);
 void RegisterHistoryRoutes(Router& router, Services& s);
+void RegisterIncidentRoutes(Router& router, Services& s);
 
 void RegisterHealthRoutes(Router& router, Services& s) {
   using store::KeyScope;
@@ -236,6 +237,7 @@ void RegisterHealthRoutes(Router& router, Services& s) {
   router.Add(Method::kGet, "/api/v1/agents/{id}/transitions", KeyScope::kRead, bind(Transitions));
   RegisterAlertRoutes(router, s);
   RegisterHistoryRoutes(router, s);
+  RegisterIncidentRoutes(router, s);
 }
 
 }  // namespace vitals::server
