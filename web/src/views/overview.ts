@@ -73,6 +73,7 @@ export class OverviewView {
       fleet.subscribe(() => this.render()),
       alerts.subscribe(() => this.render()),
       incidents.subscribe(() => this.render()),
+      api.onKeyWait(() => this.render()),
     );
     this.refresh();
     this.loadHistory();
@@ -124,7 +125,12 @@ export class OverviewView {
     const counts = this.fleet.counts();
     const empty = this.fleet.loaded && counts.total === 0;
     replace(this.hint, empty ? emptyHint(!!this.api.key) : null);
-    replace(this.broken, brokenAgents(this.fleet, this.incidents));
+    const pending = this.fleet.loaded
+      ? null
+      : this.api.waitingForKey
+        ? 'Waiting for an API key…'
+        : 'Loading agents…';
+    replace(this.broken, brokenAgents(this.fleet, this.incidents, pending));
     let reporting = 0;
     for (const r of this.fleet.rows.values()) if (isReporting(r)) ++reporting;
     const levels = s.levels ?? {};

@@ -9,8 +9,9 @@ const kBrokenLimit = 12;
 const kHealthRank: Record<string, number> = { critical: 0, degraded: 1 };
 
 // The broken agents (critical first, then degraded; lowest score first), each with its status,
-// its worst open cause (from its incident) and a link to its page.
-export function brokenAgents(fleet: Fleet, incidents: Incidents): HTMLElement {
+// its worst open cause (from its incident) and a link to its page. `pending` is shown instead
+// until the fleet has been read.
+export function brokenAgents(fleet: Fleet, incidents: Incidents, pending: string | null): HTMLElement {
   const broken: AgentRow[] = [];
   for (const r of fleet.rows.values()) if (r.health in kHealthRank) broken.push(r);
   broken.sort(
@@ -20,8 +21,9 @@ export function brokenAgents(fleet: Fleet, incidents: Incidents): HTMLElement {
       a.agent_id.localeCompare(b.agent_id),
   );
   const shown = broken.slice(0, kBrokenLimit);
-  const body =
-    broken.length === 0
+  const body = pending
+    ? h('p', { class: 'empty waiting' }, pending)
+    : broken.length === 0
       ? h('p', { class: 'empty' }, fleet.rows.size ? 'No agent is degraded or critical.' : 'No agents yet.')
       : h(
           'ul',
