@@ -1,6 +1,7 @@
 // Line charts drawn as SVG: one series over a fixed time range, on a y scale given by the caller
 // (a history's health_score is 0–1, CPU and memory are percents). The axis labels and the line
-// share one coordinate system (the viewBox), so a value sits exactly where its axis says.
+// share one coordinate system (the viewBox, one unit per pixel of the figure's width), so a value
+// sits exactly where its axis says.
 import { h, time } from './dom';
 
 export interface Point {
@@ -17,7 +18,6 @@ export interface ChartOptions {
 }
 
 const kNs = 'http://www.w3.org/2000/svg';
-const kWidth = 800;
 const kHeight = 200;
 const kLeft = 48;
 const kRight = 12;
@@ -52,13 +52,30 @@ export function lineChart(title: string, points: Point[], opts: ChartOptions = {
   const format = opts.format ?? ((v: number) => v.toFixed(2));
   const from = opts.from ?? points[0].t;
   const to = Math.max(opts.to ?? Math.max(Date.now() / 1000, points[points.length - 1].t), from + 1);
-  const x = (t: number) => kLeft + ((t - from) / (to - from)) * (kWidth - kLeft - kRight);
+  // Drawn once inserted, so the width is known (text stays at its real size).
+  requestAnimationFrame(() => {
+    const width = Math.max(320, Math.floor(box.clientWidth));
+    box.append(draw(title, points, { min, max, format, from, to, width }));
+  });
+  return box;
+}
+
+function draw(
+  title: string,
+  points: Point[],
+  o: { min: number; max: number; format: (v: number) => string; from: number; to: number; width: number },
+): SVGElement {
+  const { min, max, format, from, to, width } = o;
+  const shown = points.filter((p) => p.v !== null && Number.isFinite(p.v));
+  const x = (t: number) => kLeft + ((t - from) / (to - from)) * (width - kLeft - kRight);
   const y = (v: number) => {
     const clamped = Math.min(max, Math.max(min, v));
     return kTop + (1 - (clamped - min) / (max - min)) * (kHeight - kTop - kBottom);
   };
   const chart = svg('svg', {
-    viewBox: `0 0 ${kWidth} ${kHeight}`,
+    viewBox: `0 0 ${width} ${kHeight}`,
+    width: width,
+    height: kHeight,
     class: 'line-chart',
     role: 'img',
     'aria-label': `${title}: ${shown.length} points, latest ${format(shown[shown.length - 1].v!)}`,
@@ -67,14 +84,15 @@ export function lineChart(title: string, points: Point[], opts: ChartOptions = {
     const v = min + ((max - min) * i) / kYTicks;
     const at = y(v);
     chart.append(
-      svg('line', { class: 'grid-line', x1: kLeft, x2: kWidth - kRight, y1: at, y2: at }),
+      svg('line', { class: 'grid-line', x1: kLeft, x2: width - kRight, y1: at, y2: at }),
       svg('text', { class: 'y-tick', x: kLeft - 6, y: at, 'data-value': v }, format(v)),
     );
   }
-  for (const t of [from, (from + to) / 2, to]) {
+  const anchors = ['start', 'middle', 'end'];
+  [from, (from + to) / 2, to].forEach((t, i) => {
     const label = new Date(t * 1000).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
-    chart.append(svg('text', { class: 'x-tick', x: x(t), y: kHeight - 6 }, label));
-  }
+    chart.append(svg('text', { class: 'x-tick', x: x(t), y: kHeight - 6, 'text-anchor': anchors[i] }, label));
+  });
   // Gaps (null values) break the line instead of being drawn as zero.
   let run: string[] = [];
   const flush = () => {
@@ -93,8 +111,7 @@ export function lineChart(title: string, points: Point[], opts: ChartOptions = {
       chart.append(dot);
     }
   }
-  box.append(chart);
-  return box;
+  return chart;
 }
 
 function epochSeconds(ts: unknown): number {

@@ -130,57 +130,59 @@ describe('dashboard', { concurrency: false }, () => {
     await shot('03-critical');
   });
 
-  test('the score history is drawn where its values are (0–1 axis)', async () => {
-    // The recorder writes history every few seconds: wait for the API to have agent-007's points.
-    let points = [];
-    const deadline = Date.now() + 20000;
-    while (Date.now() < deadline) {
-      const body = await server.get('/api/health/history/agent?entity_id=agent-007&days=1');
-      points = body.history;
-      if (points.length > 0) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    assert.ok(points.length > 0, 'agent-007 has history');
-    await page.goto(`${server.url}/#/agent/agent-007`);
-    await page.waitForSelector('.agent-page .line-chart circle.point');
-    const drawn = await page.evaluate(() => {
-      const svg = document.querySelector('.agent-page .line-chart');
-      const ticks = [...svg.querySelectorAll('text.y-tick')].map((t) => ({
-        label: Number(t.textContent),
-        y: Number(t.getAttribute('y')),
-      }));
-      const dots = [...svg.querySelectorAll('circle.point')].map((c) => ({
-        v: Number(c.dataset.value),
-        y: Number(c.getAttribute('cy')),
-      }));
-      const line = [...svg.querySelectorAll('polyline.line')].flatMap((l) =>
-        l
-          .getAttribute('points')
-          .trim()
-          .split(/\s+/)
-          .map((xy) => Number(xy.split(',')[1])),
+  // agent-001 is healthy (score 1: F4 drew it at the bottom of a 0–100 axis), agent-007 critical.
+  for (const agent of ['agent-001', 'agent-007'])
+    test(`the score history is drawn where its values are (0–1 axis): ${agent}`, async () => {
+      // The recorder writes history every few seconds: wait for the API to have the agent's points.
+      let points = [];
+      const deadline = Date.now() + 20000;
+      while (Date.now() < deadline) {
+        const body = await server.get(`/api/health/history/agent?entity_id=${agent}&days=1`);
+        points = body.history;
+        if (points.length > 0) break;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(points.length > 0, `${agent} has history`);
+      await page.goto(`${server.url}/#/agent/${agent}`);
+      await page.waitForSelector('.agent-page .line-chart circle.point');
+      const drawn = await page.evaluate(() => {
+        const svg = document.querySelector('.agent-page .line-chart');
+        const ticks = [...svg.querySelectorAll('text.y-tick')].map((t) => ({
+          label: Number(t.textContent),
+          y: Number(t.getAttribute('y')),
+        }));
+        const dots = [...svg.querySelectorAll('circle.point')].map((c) => ({
+          v: Number(c.dataset.value),
+          y: Number(c.getAttribute('cy')),
+        }));
+        const line = [...svg.querySelectorAll('polyline.line')].flatMap((l) =>
+          l
+            .getAttribute('points')
+            .trim()
+            .split(/\s+/)
+            .map((xy) => Number(xy.split(',')[1])),
+        );
+        return { ticks, dots, line };
+      });
+      // The axis is the API's scale: its labels run from 0 to 1.
+      const labels = drawn.ticks.map((t) => t.label);
+      assert.equal(Math.min(...labels), 0);
+      assert.equal(Math.max(...labels), 1);
+      const at0 = drawn.ticks.find((t) => t.label === 0).y;
+      const at1 = drawn.ticks.find((t) => t.label === 1).y;
+      const yOf = (v) => at0 + (at1 - at0) * v;
+      const scores = points.map((p) => p.health_score).sort();
+      assert.deepEqual(drawn.dots.map((d) => d.v).sort(), scores, 'one point per history point');
+      for (const d of drawn.dots)
+        assert.ok(Math.abs(d.y - yOf(d.v)) < 0.5, `${d.v} drawn at y ${d.y}, axis says ${yOf(d.v)}`);
+      const lineYs = [...drawn.line].sort((a, b) => a - b);
+      const dotYs = drawn.dots.map((d) => yOf(d.v)).sort((a, b) => a - b);
+      assert.equal(lineYs.length, dotYs.length, 'the line has a vertex per point');
+      lineYs.forEach((y, i) =>
+        assert.ok(Math.abs(y - dotYs[i]) < 0.5, `line vertex at ${y}, point at ${dotYs[i]}`),
       );
-      return { ticks, dots, line };
+      await shot(`03b-history-${agent}`);
     });
-    // The axis is the API's scale: its labels run from 0 to 1.
-    const labels = drawn.ticks.map((t) => t.label);
-    assert.equal(Math.min(...labels), 0);
-    assert.equal(Math.max(...labels), 1);
-    const at0 = drawn.ticks.find((t) => t.label === 0).y;
-    const at1 = drawn.ticks.find((t) => t.label === 1).y;
-    const yOf = (v) => at0 + (at1 - at0) * v;
-    const scores = points.map((p) => p.health_score).sort();
-    assert.deepEqual(drawn.dots.map((d) => d.v).sort(), scores, 'one point per history point');
-    for (const d of drawn.dots)
-      assert.ok(Math.abs(d.y - yOf(d.v)) < 0.5, `${d.v} drawn at y ${d.y}, axis says ${yOf(d.v)}`);
-    const lineYs = [...drawn.line].sort((a, b) => a - b);
-    const dotYs = drawn.dots.map((d) => yOf(d.v)).sort((a, b) => a - b);
-    assert.equal(lineYs.length, dotYs.length, 'the line has a vertex per point');
-    lineYs.forEach((y, i) =>
-      assert.ok(Math.abs(y - dotYs[i]) < 0.5, `line vertex at ${y}, point at ${dotYs[i]}`),
-    );
-    await shot('03b-history');
-  });
 
   test('the overview says which agents are broken and why, with system status and history', async () => {
     await page.goto(`${server.url}/#/`);
@@ -495,5 +497,13 @@ describe('dashboard with API keys', { concurrency: false }, () => {
     await page.reload();
     await page.waitForSelector('.vrow[data-agent-id="keyed-second"]');
     assert.equal(await page.locator('#key-dialog[open]').count(), 0, 'the key was remembered');
+    // A heartbeat-only agent reports too: the overview counts it (F17).
+    await server.post('/api/v1/heartbeats', { agent_id: 'keyed-beats-only' });
+    await page.goto(`${server.url}/#/`);
+    await page.waitForFunction(
+      () => document.querySelector('#card-agents .card-value')?.textContent === '3/3',
+      null,
+      { timeout: 5000 },
+    );
   });
 });

@@ -47,7 +47,7 @@ export class OverviewView {
   private hint = h('div', {});
   private cards = h('div', { class: 'cards', 'aria-live': 'polite' });
   private broken = h('div', {});
-  private charts = h('div', { class: 'charts' });
+  private charts = h('div', { class: 'charts system-charts' });
   private system: any = null;
   private panel: AlertsPanel;
   private offs: (() => void)[] = [];
