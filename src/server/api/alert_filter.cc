@@ -21,6 +21,11 @@ bool AlertFilter::Matches(const core::Incident& i) const {
 }
 
 core::Result<AlertFilter> ParseAlertFilter(const HttpRequest& req, const ApiLimits& limits) {
+  if (Status st = KnownParams(
+          req, {"state", "severity", "source_type", "source_id", "acknowledged", "since", "limit"});
+      !st.ok()) {
+    return st;
+  }
   AlertFilter f;
   if (auto v = req.Query("state")) f.state = std::string(*v);
   if (f.state != "open" && f.state != "resolved" && f.state != "all") {

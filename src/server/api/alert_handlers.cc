@@ -1,12 +1,10 @@
-// Alerts and history: GET /api/health/alerts, POST /api/health/alerts/{id}/acknowledge,
-// GET /api/health/history/{agent|integration|system}.
+// Alerts: GET /api/health/alerts, POST /api/health/alerts/{id}/acknowledge.
 #include <algorithm>
 
 #include "server/api/acknowledge_body.h"
 #include "server/api/alert_filter.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
-#include "server/api/query_params.h"
 #include "server/json/views_json.h"
 
 namespace vitals::server {
@@ -65,54 +63,6 @@ void Acknowledge(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
   respond(HttpResponse::Json(200, w.Take()));
 }
 
-void History(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
-  const std::string_view type = ctx.Param("type");
-  if (type != "agent" && type != "integration" && type != "system") {
-    return respond(
-        ErrorResponse(404, "not_found", "history type must be agent, integration or system"));
-  }
-  auto days = IntParam(req, "days", 30, 1, 366);
-  if (!days.ok()) return respond(ErrorResponse(days.status()));
-  const std::string entity(req.Query("entity_id").value_or(type == "system" ? "system" : ""));
-  if (entity.empty()) {
-    return respond(ErrorResponse(Status::InvalidArgument("entity_id: required")));
-  }
-  const core::Timestamp now = s.clock->Now();
-  // Daily points, finer for short ranges: hourly up to two days.
-  const core::Duration bucket = *days <= 2 ? std::chrono::hours(1) : std::chrono::hours(24);
-  const core::Timestamp from = now - std::chrono::hours(24) * *days;
-  std::vector<store::HistoryPoint> points;
-  if (type == "agent") {
-    auto r = s.store.QueryAgentHistory(ctx.organization_id, entity, from, now, bucket);
-    if (!r.ok()) return respond(ErrorResponse(r.status()));
-    points = std::move(*r);
-  }
-  JsonWriter w;
-  w.BeginObject()
-      .Field("health_type", type)
-      .Field("entity_id", entity)
-      .Field("days", *days)
-      .Field("bucket_seconds", static_cast<int64_t>(core::ToSecondsF(bucket)))
-      .Field("data_points", static_cast<uint64_t>(points.size()))
-      .Key("history")
-      .BeginArray();
-  for (const store::HistoryPoint& p : points) {
-    w.BeginObject()
-        .Field("timestamp", p.timestamp)
-        .Field("health_score", p.health_score)
-        .Field("status", core::HealthStatusName(p.status));
-    w.Key("metrics")
-        .BeginObject()
-        .Field("total_executions", p.total_executions)
-        .Field("completed", p.completed)
-        .Field("failed", p.failed)
-        .EndObject()
-        .EndObject();
-  }
-  w.EndArray().EndObject();
-  respond(HttpResponse::Json(200, w.Take()));
-}
-
 }  // namespace
 
 void RegisterAlertRoutes(Router& router, Services& s) {
@@ -124,12 +74,6 @@ void RegisterAlertRoutes(Router& router, Services& s) {
   router.Add(
       Method::kPost, "/api/health/alerts/{id}/acknowledge", KeyScope::kRead,
       [&s](HttpRequest& r, RequestContext& c, Responder d) { Acknowledge(r, c, std::move(d), s); });
-}
-
-void RegisterHistoryRoutes(Router& router, Services& s) {
-  router.Add(
-      Method::kGet, "/api/health/history/{type}", store::KeyScope::kRead,
-      [&s](HttpRequest& r, RequestContext& c, Responder d) { History(r, c, std::move(d), s); });
 }
 
 }  // namespace vitals::server

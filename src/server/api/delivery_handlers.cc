@@ -97,6 +97,9 @@ void Delete(RequestContext& ctx, Responder respond, Services& s, std::string_vie
 }
 
 void ListDeliveries(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (core::Status st = KnownParams(req, {"limit", "alert_id"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
   if (!limit.ok()) return respond(ErrorResponse(limit.status()));
   const std::string alert_id(req.Query("alert_id").value_or(""));

@@ -42,6 +42,11 @@ bool Less(const engine::AgentSummary& a, const engine::AgentSummary& b, std::str
 }
 
 void AgentList(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st =
+          KnownParams(req, {"sort", "order", "health", "status", "search", "limit", "offset"});
+      !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   const std::string_view sort = req.Query("sort").value_or("agent_id");
   static constexpr std::string_view kSorts[] = {"agent_id",    "name",         "score",
                                                 "health",      "success_rate", "latency",
@@ -154,6 +159,10 @@ void Executions(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
   store::ExecutionQuery q;
   q.organization_id = ctx.organization_id;
   q.agent_id = std::string(ctx.Param("id"));
+  if (Status st = KnownParams(req, {"from", "to", "limit", "include_started", "status"});
+      !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto to = TimeParam(req, "to");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
@@ -176,6 +185,9 @@ void Executions(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
 }
 
 void Heartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st = KnownParams(req, {"from", "to", "limit"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto to = TimeParam(req, "to");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
@@ -204,6 +216,9 @@ void Heartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
 }
 
 void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st = KnownParams(req, {"from", "limit"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
   if (Fail(from, respond) || Fail(limit, respond)) return;

@@ -197,5 +197,34 @@ TEST_F(IncidentApiTest, AlertAcknowledgeTakesByOrAcknowledgedBy) {
   EXPECT_EQ(std::string_view(r["acknowledged_by"]), "api");
 }
 
+// F22: a GET endpoint that takes query parameters refuses the ones it does not know, by name.
+TEST_F(IncidentApiTest, UnknownQueryParametersAre400NamingThem) {
+  const std::pair<const char*, const char*> cases[] = {
+      {"/api/health/agents?heartbeat=failed", "heartbeat"},
+      {"/api/health/alerts?sevrity=critical", "sevrity"},
+      {"/api/health/incidents?state=open&colour=red", "colour"},
+      {"/api/health/history/system?days=1&entity=system", "entity"},
+      {"/api/v1/agents?page=2", "page"},
+      {"/api/v1/agents/a1/executions?stauts=error", "stauts"},
+      {"/api/v1/agents/a1/heartbeats?since=0", "since"},
+      {"/api/v1/agents/a1/transitions?to=0", "to"},
+      {"/api/v1/deliveries?alert=alert_1", "alert"},
+  };
+  for (const auto& [target, name] : cases) {
+    HttpResponse r = Do(Method::kGet, target);
+    EXPECT_EQ(r.status, 400) << target << " " << r.body;
+    EXPECT_NE(r.body.find(std::string(name) + ": unknown query parameter"), std::string::npos)
+        << r.body;
+  }
+  // What the dashboard and the CLI send is still taken.
+  for (const char* target :
+       {"/api/health/alerts?state=open&limit=1000",
+        "/api/health/agents?limit=10000&sort=health&order=desc",
+        "/api/health/history/system?days=1", "/api/health/history/agent?entity_id=a1&days=7",
+        "/api/v1/agents/a1/executions?limit=50", "/api/health/incidents?state=all&token=x"}) {
+    EXPECT_EQ(Do(Method::kGet, target).status, 200) << target;
+  }
+}
+
 }  // namespace
 }  // namespace vitals::server
