@@ -15,6 +15,7 @@ export interface ChartOptions {
   format?: (v: number) => string; // y labels and point titles; default two decimals
   from?: number; // x range in epoch seconds; default the points' own span
   to?: number;
+  empty?: string; // shown when there is no point
 }
 
 const kNs = 'http://www.w3.org/2000/svg';
@@ -44,7 +45,7 @@ export function lineChart(title: string, points: Point[], opts: ChartOptions = {
   const box = h('figure', { class: 'chart' }, h('figcaption', {}, title));
   const shown = points.filter((p) => p.v !== null && Number.isFinite(p.v));
   if (shown.length === 0) {
-    box.append(h('p', { class: 'empty' }, 'No history for this range yet.'));
+    box.append(h('p', { class: 'empty' }, opts.empty ?? 'No history for this range yet.'));
     return box;
   }
   const min = opts.min ?? 0;

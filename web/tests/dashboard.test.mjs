@@ -15,6 +15,64 @@ mkdirSync(artifacts, { recursive: true });
 const kFleet = 20;
 const fleetIds = Array.from({ length: kFleet }, (_, i) => `agent-${String(i + 1).padStart(3, '0')}`);
 
+// Polls a history endpoint until it has points (they are written every few seconds).
+async function historyOf(server, path) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const { history } = await server.get(path);
+    if (history.length > 0 || Date.now() > deadline) return history;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// A chart as drawn: its y-axis labels with their y, its points with their value and y, and the
+// y of every vertex of its line.
+function drawnChart(page, selector) {
+  return page.evaluate((sel) => {
+    const svg = document.querySelector(sel);
+    const ticks = [...svg.querySelectorAll('text.y-tick')].map((t) => ({
+      label: Number(t.textContent.replace('%', '')),
+      y: Number(t.getAttribute('y')),
+    }));
+    const dots = [...svg.querySelectorAll('circle.point')].map((c) => ({
+      v: Number(c.dataset.value),
+      y: Number(c.getAttribute('cy')),
+    }));
+    const line = [...svg.querySelectorAll('polyline.line')].flatMap((l) =>
+      l
+        .getAttribute('points')
+        .trim()
+        .split(/\s+/)
+        .map((xy) => Number(xy.split(',')[1])),
+    );
+    return { ticks, dots, line };
+  }, selector);
+}
+
+// The axis runs from `lo` to `hi`; each of `values` is a point, and it and the line's vertex sit
+// at the y the axis labels give for it.
+function assertDrawnAt(drawn, values, lo, hi) {
+  const labels = drawn.ticks.map((t) => t.label);
+  assert.equal(Math.min(...labels), lo, `axis from ${lo}: ${labels}`);
+  assert.equal(Math.max(...labels), hi, `axis to ${hi}: ${labels}`);
+  const atLo = drawn.ticks.find((t) => t.label === lo).y;
+  const atHi = drawn.ticks.find((t) => t.label === hi).y;
+  const yOf = (v) => atLo + ((atHi - atLo) * (v - lo)) / (hi - lo);
+  const byValue = (a, b) => a - b;
+  const want = [...values].sort(byValue);
+  const got = drawn.dots.map((d) => d.v).sort(byValue);
+  assert.equal(got.length, want.length, 'one point per history point');
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-9, `point ${v}, history ${want[i]}`));
+  for (const d of drawn.dots)
+    assert.ok(Math.abs(d.y - yOf(d.v)) < 0.5, `${d.v} drawn at y ${d.y}, axis says ${yOf(d.v)}`);
+  const lineYs = [...drawn.line].sort(byValue);
+  const dotYs = want.map(yOf).sort(byValue);
+  assert.equal(lineYs.length, dotYs.length, 'the line has a vertex per point');
+  lineYs.forEach((y, i) =>
+    assert.ok(Math.abs(y - dotYs[i]) < 0.5, `line vertex at ${y}, point at ${dotYs[i]}`),
+  );
+}
+
 describe('dashboard', { concurrency: false }, () => {
   const server = new VitalsServer();
   let browser;
@@ -134,52 +192,16 @@ describe('dashboard', { concurrency: false }, () => {
   for (const agent of ['agent-001', 'agent-007'])
     test(`the score history is drawn where its values are (0–1 axis): ${agent}`, async () => {
       // The recorder writes history every few seconds: wait for the API to have the agent's points.
-      let points = [];
-      const deadline = Date.now() + 20000;
-      while (Date.now() < deadline) {
-        const body = await server.get(`/api/health/history/agent?entity_id=${agent}&days=1`);
-        points = body.history;
-        if (points.length > 0) break;
-        await new Promise((r) => setTimeout(r, 250));
-      }
+      const points = await historyOf(server, `/api/health/history/agent?entity_id=${agent}&days=1`);
       assert.ok(points.length > 0, `${agent} has history`);
       await page.goto(`${server.url}/#/agent/${agent}`);
       await page.waitForSelector('.agent-page .line-chart circle.point');
-      const drawn = await page.evaluate(() => {
-        const svg = document.querySelector('.agent-page .line-chart');
-        const ticks = [...svg.querySelectorAll('text.y-tick')].map((t) => ({
-          label: Number(t.textContent),
-          y: Number(t.getAttribute('y')),
-        }));
-        const dots = [...svg.querySelectorAll('circle.point')].map((c) => ({
-          v: Number(c.dataset.value),
-          y: Number(c.getAttribute('cy')),
-        }));
-        const line = [...svg.querySelectorAll('polyline.line')].flatMap((l) =>
-          l
-            .getAttribute('points')
-            .trim()
-            .split(/\s+/)
-            .map((xy) => Number(xy.split(',')[1])),
-        );
-        return { ticks, dots, line };
-      });
-      // The axis is the API's scale: its labels run from 0 to 1.
-      const labels = drawn.ticks.map((t) => t.label);
-      assert.equal(Math.min(...labels), 0);
-      assert.equal(Math.max(...labels), 1);
-      const at0 = drawn.ticks.find((t) => t.label === 0).y;
-      const at1 = drawn.ticks.find((t) => t.label === 1).y;
-      const yOf = (v) => at0 + (at1 - at0) * v;
-      const scores = points.map((p) => p.health_score).sort();
-      assert.deepEqual(drawn.dots.map((d) => d.v).sort(), scores, 'one point per history point');
-      for (const d of drawn.dots)
-        assert.ok(Math.abs(d.y - yOf(d.v)) < 0.5, `${d.v} drawn at y ${d.y}, axis says ${yOf(d.v)}`);
-      const lineYs = [...drawn.line].sort((a, b) => a - b);
-      const dotYs = drawn.dots.map((d) => yOf(d.v)).sort((a, b) => a - b);
-      assert.equal(lineYs.length, dotYs.length, 'the line has a vertex per point');
-      lineYs.forEach((y, i) =>
-        assert.ok(Math.abs(y - dotYs[i]) < 0.5, `line vertex at ${y}, point at ${dotYs[i]}`),
+      const drawn = await drawnChart(page, '.agent-page .line-chart');
+      assertDrawnAt(
+        drawn,
+        points.map((p) => p.health_score),
+        0,
+        1,
       );
       await shot(`03b-history-${agent}`);
     });
@@ -206,6 +228,24 @@ describe('dashboard', { concurrency: false }, () => {
       assert.ok(['healthy', 'warning', 'critical'].includes(level), `${id}: ${level}`);
       const word = level === 'healthy' ? '✓ ok' : level === 'warning' ? '▲ warning' : '✕ critical';
       assert.match(await page.locator(`#${id} .card-detail .badge`).textContent(), new RegExp(word));
+    }
+    // The system history (health_metrics) drawn on its scales: score 0–1, CPU and memory 0–100 %.
+    assert.ok((await historyOf(server, '/api/health/history/system?days=1')).length > 0, 'system history');
+    // The points the page drew are those of its own request (the current bucket's mean moves).
+    const response = page.waitForResponse((r) => r.url().includes('/api/health/history/system'));
+    await page.reload();
+    const { history } = await (await response).json();
+    await page.waitForSelector('.system-charts .line-chart circle.point');
+    const charts = [
+      ['score', 1, 1, (p) => p.health_score],
+      ['cpu', 2, 100, (p) => p.metrics.cpu_usage],
+      ['memory', 3, 100, (p) => p.metrics.memory_usage],
+    ];
+    for (const [name, nth, hi, value] of charts) {
+      const drawn = await drawnChart(page, `.system-charts figure:nth-child(${nth}) .line-chart`);
+      const values = history.map(value).filter((v) => typeof v === 'number');
+      assert.ok(values.length > 0, `${name} history`);
+      assertDrawnAt(drawn, values, 0, hi);
     }
     const captions = await page.locator('.charts figcaption').allTextContents();
     for (const c of ['System health score', 'CPU', 'Memory', 'Queue depth'])

@@ -113,6 +113,8 @@ export class OverviewView {
           from,
           max: niceMax(depths),
           format: (v) => v.toFixed(0),
+          // The server's system history does not record queue depth (yet): say so, not "no data".
+          empty: 'Queue depth is not in the system history the server records.',
         }),
       );
     } catch {
