@@ -94,6 +94,7 @@ describe('dashboard', { concurrency: false }, () => {
     page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   before(async () => {
+    server.args = ['--allow-private-targets']; // the integration's check probes 127.0.0.1
     await server.start();
     browser = await chromium.launch({
       executablePath: chromePath,
@@ -447,9 +448,25 @@ describe('dashboard', { concurrency: false }, () => {
         integration_id: 'crm-down',
       })),
     );
-    const list = await server.get('/api/health/integrations');
-    const api = list.find((i) => i.integration_id === 'crm-down');
+    // A check that fails (nothing listens on port 1): its result is what "checked" shows.
+    await server.post('/api/v1/checks', {
+      id: 'crm-tcp',
+      target_type: 'integration',
+      target_id: 'crm-down',
+      kind: 'tcp',
+      address: '127.0.0.1:1',
+      interval_seconds: 1,
+      timeout_ms: 500,
+    });
+    let api;
+    for (const deadline = Date.now() + 10000; Date.now() < deadline;) {
+      const list = await server.get('/api/health/integrations');
+      api = list.find((i) => i.integration_id === 'crm-down');
+      if (api?.checks.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
     assert.equal(api.status, 'error');
+    assert.equal(api.checks[0].check_id, 'crm-tcp');
     await page.goto(`${server.url}/#/integrations`);
     const card = page.locator('.integration[data-integration-id="crm-down"]');
     await card.waitFor();
@@ -463,6 +480,7 @@ describe('dashboard', { concurrency: false }, () => {
     const text = await card.textContent();
     assert.match(text, /used \d+s ago/, 'last_used is what the API sends');
     assert.doesNotMatch(text, /checked —/);
+    assert.match(text, /checked \d+s ago \(crm-tcp: down\)/, 'the newest check, from checks[]');
     for (const issue of api.issues) assert.ok(text.includes(issue), issue);
     assert.ok(api.dependent_agents.includes('agent-002'));
     assert.match(await card.locator('.depends').textContent(), /depended on by agent-002/);

@@ -179,7 +179,7 @@ export class OverviewView {
       // while this counts every agent heard from lately, heartbeat-only ones included (F17).
       card(
         'Agents reporting',
-        `${reporting}/${counts.total}`,
+        this.fleet.loaded ? `${reporting}/${counts.total}` : DASH,
         h(
           'span',
           {},
@@ -191,7 +191,7 @@ export class OverviewView {
       card('Integrations healthy', integ, '', 'card-integrations'),
       card(
         'Open alerts',
-        String(sev.critical + sev.warning + sev.info),
+        this.alerts.loaded ? String(sev.critical + sev.warning + sev.info) : DASH,
         h(
           'span',
           { class: 'mini' },
