@@ -33,6 +33,7 @@ export class Incidents {
   private timer = 0;
   private inFlight: Promise<void> | null = null;
   private again = false;
+  private worst: Map<string, Incident> | null = null; // by source, rebuilt after each read
 
   constructor(private readonly api: Api) {}
 
@@ -78,13 +79,21 @@ export class Incidents {
 
   // The worst open incident of one source (e.g. to name an agent's worst cause).
   worstFor(sourceType: string, sourceId: string): Incident | undefined {
-    return this.sorted().find((i) => i.source_type === sourceType && i.source_id === sourceId);
+    if (!this.worst) {
+      this.worst = new Map();
+      for (const i of this.sorted()) {
+        const key = `${i.source_type}\u001f${i.source_id}`;
+        if (!this.worst.has(key)) this.worst.set(key, i);
+      }
+    }
+    return this.worst.get(`${sourceType}\u001f${sourceId}`);
   }
 
   private async read(): Promise<void> {
     const body = await this.api.get<any>('/api/health/incidents?state=open&limit=1000');
     const list: Incident[] = Array.isArray(body) ? body : (body?.incidents ?? []);
     this.open = list.filter((i) => !i.resolved);
+    this.worst = null;
     this.loaded = true;
     for (const l of this.listeners) l();
   }

@@ -10,7 +10,9 @@ import { DASH, badge, h, replace } from '../dom';
 import { Fleet } from '../fleet';
 import { Incidents } from '../incidents';
 import { AlertsPanel } from './alerts_panel';
-import { brokenAgents, emptyHint, isReporting, statusBadge, systemLevel } from './overview_parts';
+import { brokenAgents, emptyHint, isReporting, statusBadge, systemLevel, worstLevel } from './overview_parts';
+
+const kHistoryRefreshMs = 5 * 60 * 1000;
 
 function percentOf(v: any): number | null {
   if (v === null || v === undefined) return null;
@@ -49,6 +51,7 @@ export class OverviewView {
   private broken = h('div', {});
   private charts = h('div', { class: 'charts system-charts' });
   private system: any = null;
+  private historyAt = 0;
   private panel: AlertsPanel;
   private offs: (() => void)[] = [];
 
@@ -75,8 +78,8 @@ export class OverviewView {
       incidents.subscribe(() => this.render()),
       api.onKeyWait(() => this.render()),
     );
-    this.refresh();
     this.loadHistory();
+    this.refresh();
   }
 
   destroy(): void {
@@ -85,6 +88,8 @@ export class OverviewView {
   }
 
   async refresh(): Promise<void> {
+    // The history's hourly points move slowly: re-read it every few minutes, not on every summary.
+    if (performance.now() - this.historyAt > kHistoryRefreshMs) this.loadHistory();
     try {
       this.system = await this.api.get<any>('/api/health/system');
     } catch {
@@ -94,6 +99,7 @@ export class OverviewView {
   }
 
   private async loadHistory(): Promise<void> {
+    this.historyAt = performance.now();
     try {
       const body = await this.api.get<any>('/api/health/history/system?days=1');
       const from = Date.now() / 1000 - 86400;
@@ -123,7 +129,6 @@ export class OverviewView {
   }
 
   private render(): void {
-    const s = this.system ?? {};
     const counts = this.fleet.counts();
     const empty = this.fleet.loaded && counts.total === 0;
     replace(this.hint, empty ? emptyHint(!!this.api.key) : null);
@@ -133,48 +138,61 @@ export class OverviewView {
         ? 'Waiting for an API key…'
         : 'Loading agents…';
     replace(this.broken, brokenAgents(this.fleet, this.incidents, pending));
-    let reporting = 0;
-    for (const r of this.fleet.rows.values()) if (isReporting(r)) ++reporting;
+    replace(this.cards, this.machineCards(this.system ?? {}), this.fleetCards(this.system ?? {}));
+  }
+
+  // CPU, memory, disk and queue depth, each with its status word from the collector's levels and
+  // the open system alerts (F17).
+  private machineCards(s: any): HTMLElement[] {
     const levels = s.levels ?? {};
-    const cpu = systemLevel(this.alerts, ['cpu'], levels.cpu, typeof s.cpu_usage === 'number');
-    const memory = systemLevel(this.alerts, ['memory'], levels.memory, typeof s.memory_usage === 'number');
-    const queueLevel = systemLevel(
-      this.alerts,
-      ['queue_depth'],
-      undefined,
-      typeof s.queue_depth === 'number',
-    );
-    const sev = this.alerts.bySeverity();
+    const level = (types: string[], from: string | undefined, known: boolean) =>
+      systemLevel(this.alerts, types, from, known);
+    const cpu = level(['cpu'], levels.cpu, typeof s.cpu_usage === 'number');
+    const memory = level(['memory'], levels.memory, typeof s.memory_usage === 'number');
+    const queue = level(['queue_depth'], undefined, typeof s.queue_depth === 'number');
     const disks: any[] = Array.isArray(s.disks) ? s.disks : [];
-    const disk =
-      disks.length === 0
-        ? DASH
-        : disks
-            .map((d) => percentOf(d))
-            .filter((p): p is number => p !== null)
-            .reduce((a, b) => Math.max(a, b), 0)
-            .toFixed(1) + '%';
-    const diskDetail = disks.map((d) => `${d.path ?? d.mount ?? d.name ?? ''} ${fmtPercent(d)}`).join(' · ');
-    const integ = s.total_integrations ? `${s.healthy_integrations ?? 0}/${s.total_integrations}` : DASH;
-    const health = h(
-      'span',
-      { class: 'mini' },
-      (['healthy', 'degraded', 'critical', 'unknown'] as const).map((k) =>
-        h('span', { class: 'pair' }, badge(k), ` ${counts.byHealth[k] ?? 0}`),
-      ),
+    const diskLevel = level(
+      ['disk', 'inodes', 'filesystem'],
+      worstLevel(disks.map((d) => d.status)),
+      disks.length > 0,
     );
-    replace(
-      this.cards,
+    const fullest = disks
+      .map((d) => percentOf(d))
+      .filter((p): p is number => p !== null)
+      .reduce((a, b) => Math.max(a, b), 0);
+    const diskDetail = disks.map((d) => `${d.mount_point ?? d.path ?? ''} ${fmtPercent(d)}`).join(' · ');
+    return [
       card('CPU', fmtPercent(s.cpu_usage), statusBadge(cpu), 'card-cpu', cpu),
       card('Memory', fmtPercent(s.memory_usage), statusBadge(memory), 'card-memory', memory),
-      card('Disk (fullest)', disk, diskDetail, 'card-disk'),
+      card(
+        'Disk (fullest)',
+        disks.length ? `${fullest.toFixed(1)}%` : DASH,
+        h('span', {}, statusBadge(diskLevel), ` ${diskDetail}`),
+        'card-disk',
+        diskLevel,
+      ),
       card(
         'Queue depth',
-        s.queue_depth === undefined || s.queue_depth === null ? DASH : String(s.queue_depth),
-        statusBadge(queueLevel),
+        typeof s.queue_depth === 'number' ? String(s.queue_depth) : DASH,
+        statusBadge(queue),
         'card-queue',
-        queueLevel,
+        queue,
       ),
+    ];
+  }
+
+  private fleetCards(s: any): HTMLElement[] {
+    const counts = this.fleet.counts();
+    let reporting = 0;
+    for (const r of this.fleet.rows.values()) if (isReporting(r)) ++reporting;
+    const sev = this.alerts.bySeverity();
+    const pairs = (keys: readonly string[], kind: string, n: (k: string) => number) =>
+      h(
+        'span',
+        { class: 'mini' },
+        keys.map((k) => h('span', { class: 'pair' }, badge(k, kind), ` ${n(k)}`)),
+      );
+    return [
       // Reporting, not "active": the activity column's "active" means an execution in flight,
       // while this counts every agent heard from lately, heartbeat-only ones included (F17).
       card(
@@ -184,23 +202,22 @@ export class OverviewView {
           'span',
           {},
           h('span', { class: 'card-note' }, 'executions in the last 5 min or a live heartbeat'),
-          health,
+          pairs(['healthy', 'degraded', 'critical', 'unknown'], '', (k) => counts.byHealth[k] ?? 0),
         ),
         'card-agents',
       ),
-      card('Integrations healthy', integ, '', 'card-integrations'),
+      card(
+        'Integrations healthy',
+        s.total_integrations ? `${s.healthy_integrations ?? 0}/${s.total_integrations}` : DASH,
+        '',
+        'card-integrations',
+      ),
       card(
         'Open alerts',
         this.alerts.loaded ? String(sev.critical + sev.warning + sev.info) : DASH,
-        h(
-          'span',
-          { class: 'mini' },
-          (['critical', 'warning', 'info'] as const).map((k) =>
-            h('span', { class: 'pair' }, badge(k, 'severity'), ` ${sev[k]}`),
-          ),
-        ),
+        pairs(['critical', 'warning', 'info'], 'severity', (k) => sev[k]),
         'card-alerts',
       ),
-    );
+    ];
   }
 }

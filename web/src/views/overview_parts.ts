@@ -80,6 +80,15 @@ export function systemLevel(alerts: Alerts, types: string[], level?: string, kno
   return worst;
 }
 
+// The worst of several levels ("healthy" | "warning" | "critical"); undefined when none is known.
+export function worstLevel(levels: (string | undefined)[]): string | undefined {
+  let worst: string | undefined;
+  for (const l of levels) {
+    if (l && l in kLevelRank && (worst === undefined || kLevelRank[l] < kLevelRank[worst])) worst = l;
+  }
+  return worst;
+}
+
 export function statusBadge(level: string): HTMLElement {
   return badge(level === 'healthy' ? 'ok' : level);
 }
