@@ -137,7 +137,7 @@ void RenderAlerts(dom::element r) {
 
 void RenderKeys(dom::element r) {
   Table t({"ID", "ORGANIZATION", "NAME", "SCOPE", "CREATED", "REVOKED"});
-  for (dom::element k : r.get_array()) {
+  for (dom::element k : r["keys"].get_array()) {
     t.Row({Field(k, "id"), Field(k, "organization_id"), Field(k, "name"), Field(k, "scope"),
            Field(k, "created_at"), Field(k, "revoked_at")});
   }

@@ -226,9 +226,9 @@ void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
                                        static_cast<int>(*limit));
   if (Fail(rows, respond)) return;
   JsonWriter w;
-  w.BeginArray();
+  w.BeginObject().Field("agent_id", ctx.Param("id")).Key("transitions").BeginArray();
   for (const store::TransitionRecord& t : *rows) WriteTransitionRecord(w, t);
-  w.EndArray();
+  w.EndArray().EndObject();
   respond(HttpResponse::Json(200, w.Take()));
 }
 

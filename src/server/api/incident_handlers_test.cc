@@ -197,6 +197,28 @@ TEST_F(IncidentApiTest, AlertAcknowledgeTakesByOrAcknowledgedBy) {
   EXPECT_EQ(std::string_view(r["acknowledged_by"]), "api");
 }
 
+// F23: every list is an object naming its list (the alert and integration lists stay bare
+// arrays: seed 001 fixes them so).
+TEST_F(IncidentApiTest, ListsAreObjectsNamingTheirList) {
+  EXPECT_EQ(Do(Method::kGet, "/api/v1/agents/a1/transitions").body,
+            R"({"agent_id":"a1","transitions":[]})");
+  EXPECT_EQ(Do(Method::kGet, "/api/v1/deliveries").body, R"({"deliveries":[]})");
+  EXPECT_TRUE(Json(Do(Method::kGet, "/api/health/alerts")).is_array());
+  EXPECT_TRUE(Json(Do(Method::kGet, "/api/health/integrations")).is_array());
+  // Last: once a key exists, requests need one, so the list is read past authentication.
+  ASSERT_EQ(
+      Do(Method::kPost, "/api/v1/keys", R"({"organization_id":"default","scope":"read"})").status,
+      201);
+  Router::Match keys = api_->router().Find(Method::kGet, "/api/v1/keys");
+  ASSERT_NE(keys.route, nullptr);
+  HttpRequest r;
+  RequestContext ctx;
+  ctx.organization_id = org_;
+  std::promise<HttpResponse> p;
+  keys.route->handler(r, ctx, [&p](HttpResponse resp) { p.set_value(std::move(resp)); });
+  EXPECT_EQ(Json(p.get_future().get())["keys"].get_array().size(), 1u);
+}
+
 // F22: a GET endpoint that takes query parameters refuses the ones it does not know, by name.
 TEST_F(IncidentApiTest, UnknownQueryParametersAre400NamingThem) {
   const std::pair<const char*, const char*> cases[] = {
