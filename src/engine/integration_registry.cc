@@ -96,6 +96,14 @@ std::vector<core::IntegrationView> IntegrationRegistry::List(std::string_view or
   return out;
 }
 
+std::vector<core::IntegrationView> IntegrationRegistry::ListAll(core::Timestamp now) {
+  std::lock_guard lock(mu_);
+  std::vector<core::IntegrationView> out;
+  out.reserve(entries_.size());
+  for (auto& [key, entry] : entries_) out.push_back(entry.state.View(now, policy_));
+  return out;
+}
+
 core::Result<core::IntegrationView> IntegrationRegistry::Get(std::string_view organization_id,
                                                              std::string_view integration_id,
                                                              core::Timestamp now) {

@@ -48,6 +48,8 @@ class IntegrationRegistry {
   std::vector<Evaluated> Evaluate(bool all, core::Timestamp now, core::Duration trend_spacing);
 
   std::vector<core::IntegrationView> List(std::string_view organization_id, core::Timestamp now);
+  // Every organization's integrations, by (organization, id).
+  std::vector<core::IntegrationView> ListAll(core::Timestamp now);
   core::Result<core::IntegrationView> Get(std::string_view organization_id,
                                           std::string_view integration_id, core::Timestamp now);
   // (total, healthy) integrations of the organization, by their last evaluated status.

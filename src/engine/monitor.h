@@ -90,11 +90,15 @@ class Monitor {
                                 int64_t depth, core::Timestamp at);
   // The latest reading of every source that reported within queue_depth_stale_after.
   QueueDepthSummary QueueDepths(std::string_view organization_id);
+  // Every organization with a fresh queue-depth reading, and its total (as QueueDepths gives it).
+  std::vector<std::pair<std::string, int64_t>> QueueDepthTotals();
   // Creates an integration ahead of its first call or check, or gives it a display name.
   core::Status RegisterIntegration(std::string_view organization_id,
                                    std::string_view integration_id, std::string name);
   // Seed 001's integration health, one per integration of the organization (sorted by id).
   std::vector<core::IntegrationView> ListIntegrations(std::string_view organization_id);
+  // Every organization's integrations (for periodic history rows; integrations are few).
+  std::vector<core::IntegrationView> ListAllIntegrations();
   core::Result<core::IntegrationView> GetIntegration(std::string_view organization_id,
                                                      std::string_view integration_id);
   // Integrations of the organization with an open "integration_down" alert (sorted), for

@@ -146,6 +146,18 @@ QueueDepthSummary Monitor::QueueDepths(std::string_view organization_id) {
   return out;
 }
 
+std::vector<std::pair<std::string, int64_t>> Monitor::QueueDepthTotals() {
+  const Timestamp now = clock_->Now();
+  std::vector<std::pair<std::string, int64_t>> out;
+  std::lock_guard lock(queue_mu_);
+  for (const auto& [key, reading] : queue_depths_) {
+    if (now - reading.at > options_.queue_depth_stale_after) continue;
+    if (out.empty() || out.back().first != key.first) out.emplace_back(key.first, 0);
+    out.back().second += reading.depth;
+  }
+  return out;
+}
+
 Status Monitor::RegisterIntegration(std::string_view organization_id,
                                     std::string_view integration_id, std::string name) {
   const size_t max_id = options_.limits.max_id_length;
@@ -157,6 +169,10 @@ Status Monitor::RegisterIntegration(std::string_view organization_id,
 
 std::vector<core::IntegrationView> Monitor::ListIntegrations(std::string_view organization_id) {
   return integrations_.List(organization_id, clock_->Now());
+}
+
+std::vector<core::IntegrationView> Monitor::ListAllIntegrations() {
+  return integrations_.ListAll(clock_->Now());
 }
 
 core::Result<core::IntegrationView> Monitor::GetIntegration(std::string_view organization_id,

@@ -33,8 +33,8 @@ struct Bucket {
 
 const MetricHistorySpec* MetricHistorySpecFor(std::string_view history_type) {
   // The system collector's rows (src/collect/system_sample.cc) and IntegrationMetricRows', under
-  // the names those writers give them. "queue_depth" (the organization's total) is served once
-  // a writer records it under resource system/system; none does yet.
+  // the names those writers give them; "queue_depth" is QueueDepthRow's (the organization's
+  // total, recorded by the server every few seconds under resource system/system).
   static const MetricHistorySpec kSystem{
       "system", {"cpu_usage", "memory_usage", "swap_usage", "load_1m", "queue_depth"}};
   static const MetricHistorySpec kIntegration{
@@ -42,6 +42,23 @@ const MetricHistorySpec* MetricHistorySpecFor(std::string_view history_type) {
   if (history_type == "system") return &kSystem;
   if (history_type == "integration") return &kIntegration;
   return nullptr;
+}
+
+store::MetricRecord QueueDepthRow(std::string organization_id, int64_t total, int64_t threshold,
+                                  core::Timestamp at) {
+  const char* status = total > 2 * threshold ? "critical"
+                       : total > threshold   ? "warning"
+                                             : "healthy";
+  return {std::move(organization_id),
+          "system",
+          "system",
+          "queue_depth",
+          static_cast<double>(total),
+          static_cast<double>(threshold),
+          static_cast<double>(2 * threshold),
+          at,
+          "",
+          status};
 }
 
 std::vector<store::MetricRecord> IntegrationMetricRows(const core::IntegrationView& v,

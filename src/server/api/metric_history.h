@@ -43,6 +43,12 @@ struct MetricHistoryPoint {
 std::vector<store::MetricRecord> IntegrationMetricRows(const core::IntegrationView& v,
                                                        core::Timestamp at);
 
+// The organization's total queue depth at `at` as the system history's "queue_depth" row
+// (resource system/system), warning above `threshold` and critical above twice it, as the
+// queue_depth alert judges it.
+store::MetricRecord QueueDepthRow(std::string organization_id, int64_t total, int64_t threshold,
+                                  core::Timestamp at);
+
 // Folds `rows` (any order) into buckets of `bucket` (> 0), oldest first; empty buckets omitted.
 std::vector<MetricHistoryPoint> FoldMetricHistory(const MetricHistorySpec& spec,
                                                   std::span<const store::MetricRecord> rows,

@@ -70,3 +70,30 @@ TEST(MetricHistoryTest, RowsWithoutALevelGiveNoScore) {
 
 }  // namespace
 }  // namespace vitals::server
+
+namespace vitals::server {
+namespace {
+
+TEST(MetricHistoryTest, QueueDepthRowIsJudgedAsItsAlertIs) {
+  const core::Timestamp at = core::FromMicros(1'767'225'600'000'000);
+  store::MetricRecord r = QueueDepthRow("acme", 150, 100, at);
+  EXPECT_EQ(r.organization_id, "acme");
+  EXPECT_EQ(r.resource_type, "system");
+  EXPECT_EQ(r.resource_id, "system");
+  EXPECT_EQ(r.metric_name, "queue_depth");
+  EXPECT_EQ(r.value, 150);
+  EXPECT_EQ(r.status, "warning");
+  EXPECT_EQ(QueueDepthRow("acme", 201, 100, at).status, "critical");
+  EXPECT_EQ(QueueDepthRow("acme", 100, 100, at).status, "healthy");
+  // The row folds into the system history under its name.
+  std::vector<store::MetricRecord> rows = {r};
+  auto points = FoldMetricHistory(*MetricHistorySpecFor("system"), rows, std::chrono::hours(1));
+  ASSERT_EQ(points.size(), 1u);
+  ASSERT_EQ(points[0].metrics.size(), 1u);
+  EXPECT_EQ(points[0].metrics[0].first, "queue_depth");
+  EXPECT_EQ(points[0].metrics[0].second, 150);
+  EXPECT_EQ(points[0].health_score, 0.5);
+}
+
+}  // namespace
+}  // namespace vitals::server

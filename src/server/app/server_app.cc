@@ -4,6 +4,7 @@
 
 #include <unordered_map>
 
+#include "server/api/metric_history.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace vitals::server {
@@ -196,6 +197,19 @@ void ServerApp::Checkpoint(bool all) {
   store_->SaveCheckpoints(std::move(rows));
 }
 
+void ServerApp::RecordResourceHistory() {
+  const core::Timestamp now = clock_->Now();
+  std::vector<store::MetricRecord> rows;
+  for (const core::IntegrationView& v : monitor_->ListAllIntegrations()) {
+    for (store::MetricRecord& r : IntegrationMetricRows(v, now)) rows.push_back(std::move(r));
+  }
+  const int64_t threshold = monitor_->options().queue_depth_threshold;
+  for (auto& [organization_id, total] : monitor_->QueueDepthTotals()) {
+    rows.push_back(QueueDepthRow(std::move(organization_id), total, threshold, now));
+  }
+  if (!rows.empty()) store_->RecordMetrics(std::move(rows));
+}
+
 void ServerApp::Maintain() {
   auto next_checkpoint = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                             core::Seconds(config_.checkpoint_interval_s));
@@ -213,6 +227,7 @@ void ServerApp::Maintain() {
     const auto now = Clock::now();
     if (now >= next_history) {
       recorder_->Flush();
+      RecordResourceHistory();
       next_history = now + std::chrono::seconds(10);
     }
     if (now >= next_checkpoint) {

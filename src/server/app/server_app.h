@@ -39,6 +39,9 @@ class ServerApp {
   core::Status Restore();
   void Maintain();  // the maintenance thread: checkpoints, history, summaries, retention
   void Checkpoint(bool all);
+  // Integration and queue-depth rows of health_metrics, which only these histories need: every
+  // 10 s with the health history, so GET /api/health/history/{integration,system} has points.
+  void RecordResourceHistory();
 
   ServerConfig config_;
   const core::Clock* clock_;
