@@ -167,10 +167,11 @@ class Subsystems::CheckBridge final : public CheckSink {
     const AlertSource source = spec.target_type == CheckTargetType::kAgent
                                    ? AlertSource::kAgent
                                    : AlertSource::kIntegration;
-    // Pending (failures not yet past the retries) still counts as up, as in Uptime Kuma.
-    Status s =
-        monitor_.RecordCheckResult(spec.organization_id, source, spec.target_id, spec.id,
-                                   o.state != CheckState::kDown, o.latency_ms, o.detail, o.at);
+    // Pending (failures not yet past the retries) has no verdict: it keeps the check's last one
+    // (up for a new check, as in Uptime Kuma; down for a check restored down after a restart).
+    Status s = monitor_.RecordCheckResult(spec.organization_id, source, spec.target_id, spec.id,
+                                          o.state != CheckState::kDown, o.latency_ms, o.detail,
+                                          o.at, o.state == CheckState::kPending);
     if (!s.ok()) spdlog::warn("check {}/{}: {}", spec.organization_id, spec.id, s.message());
   }
 

@@ -121,9 +121,17 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_by_alert ON deliveries (organization_id, alert_id, id);
 )sql";
 
+// Version 3: integration checkpoints (their passive statistics and checks survive a restart).
+constexpr const char* kIntegrationCheckpoints = R"sql(
+CREATE TABLE integration_checkpoints (
+  organization_id TEXT NOT NULL, integration_id TEXT NOT NULL, blob BLOB NOT NULL,
+  last_execution_id INTEGER NOT NULL, taken_at INTEGER NOT NULL,
+  PRIMARY KEY (organization_id, integration_id));
+)sql";
+
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {{1, kInitialSchema},
-                                                    {2, kResourcesAndDeliveries}};
+  static const std::vector<Migration> migrations = {
+      {1, kInitialSchema}, {2, kResourcesAndDeliveries}, {3, kIntegrationCheckpoints}};
   return migrations;
 }
 
