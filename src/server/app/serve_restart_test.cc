@@ -1,0 +1,101 @@
+// `vitals serve` across restarts (issue 15, F8 and F26): integration health survives SIGTERM and
+// kill -9, a check's alert whose condition still holds keeps its id, SSE ids never repeat.
+#include <thread>
+
+#include "server/app/serve_test_support.h"
+
+namespace vitals::server::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+// Waits until `ok()` holds, polling every 100 ms.
+bool Eventually(const std::function<bool()>& ok, std::chrono::milliseconds timeout = 15s) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return ok();
+}
+
+// `n` executions of `agent` calling `integration`, every `fail_every`-th failed (0: none).
+std::string Calls(const std::string& agent, const std::string& integration, int from, int n,
+                  int fail_every, int latency_ms) {
+  std::string body = "[";
+  for (int i = 0; i < n; ++i) {
+    const bool failed = fail_every > 0 && i % fail_every == 0;
+    if (i) body += ",";
+    body += R"({"agent_id":")" + agent + R"(","execution_id":")" + integration +
+            std::to_string(from + i) + R"(","integration_id":")" + integration + R"(","status":")" +
+            (failed ? "error" : "success") + R"(","latency_ms":)" + std::to_string(latency_ms + i) +
+            "}";
+  }
+  return body + "]";
+}
+
+class ServeRestartTest : public ServeTest {
+ protected:
+  std::string Integrations() { return Call(Method::kGet, "/api/health/integrations").body; }
+  void Ingest(const std::string& body) {
+    ASSERT_EQ(Call(Method::kPost, "/api/v1/executions", body).status, 200);
+  }
+  // The calls of three integrations, and a wait for the integrations API to count all of them.
+  void IngestTraffic(int from) {
+    Ingest(Calls("mailer", "gmail", from, 20, 4, 120));
+    Ingest(Calls("notifier", "slack", from, 15, 0, 300));
+    Ingest(Calls("mailer", "crm", from, 10, 2, 900));
+  }
+};
+
+TEST_F(ServeRestartTest, IntegrationHealthSurvivesSigtermAndKillNine) {
+  StartServer({"--collect-system", "false", "--checkpoint-interval", "1"});
+  IngestTraffic(0);
+  const std::string before = Integrations();
+  ASSERT_NE(before.find("\"total_calls\":20"), std::string::npos) << before;
+
+  ASSERT_EQ(server_->Stop(), 0);  // SIGTERM: the last checkpoint is taken at stop
+  StartServer({"--collect-system", "false", "--checkpoint-interval", "1"});
+  EXPECT_EQ(Integrations(), before);
+
+  // Calls after the last checkpoint come back from the execution log, counted once.
+  IngestTraffic(100);
+  const std::string again = Integrations();
+  ASSERT_NE(again.find("\"total_calls\":40"), std::string::npos) << again;
+  server_->Kill();
+  StartServer({"--collect-system", "false", "--checkpoint-interval", "1"});
+  EXPECT_EQ(Integrations(), again);
+}
+
+TEST_F(ServeRestartTest, ACheckAlertThatStillHoldsKeepsItsIdAcrossARestart) {
+  StartServer({"--collect-system", "false"});
+  // Nothing listens on port 1 of loopback: every probe is refused.
+  const std::string check =
+      R"({"id":"crm-tcp","target_type":"integration","target_id":"crm","kind":"tcp",)"
+      R"("url":"127.0.0.1:1","interval_ms":200,"timeout_ms":150,"retries":1})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/checks", check).status / 100, 2);
+  std::string open_id;
+  auto open_alert = [&] {
+    auto r = Call(Method::kGet, "/api/health/alerts?state=open&source_id=crm");
+    simdjson::dom::element e = Json(r);
+    simdjson::dom::array alerts;
+    if (e.get_array().get(alerts) || alerts.size() != 1) return std::string();
+    return Str(alerts.at(0)["alert_id"]);
+  };
+  ASSERT_TRUE(Eventually([&] { return !(open_id = open_alert()).empty(); }))
+      << Call(Method::kGet, "/api/health/alerts?state=all&source_id=crm").body;
+
+  ASSERT_EQ(server_->Stop(), 0);
+  StartServer({"--collect-system", "false"});
+  // Past the first probes (pending, then down again) and the engine's ticks after them.
+  ASSERT_TRUE(Eventually([&] {
+    return int64_t(Json(Call(Method::kGet, "/api/v1/checks/crm-tcp"))["consecutive_failures"]) >= 5;
+  }));
+  EXPECT_EQ(open_alert(), open_id);
+  const std::string all = Call(Method::kGet, "/api/health/alerts?state=all&source_id=crm").body;
+  EXPECT_EQ(all.find("\"resolved\":true"), std::string::npos) << all;
+  EXPECT_NE(Integrations().find("disconnected"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace vitals::server::testing
