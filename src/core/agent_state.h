@@ -177,6 +177,9 @@ class AgentState {
   void EvaluateSeedRules(const AgentAlertRules& rules, Timestamp now,
                          const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
                          std::vector<AlertChange>& out);
+  // Resolves every open alert (a normal resolution each) while the agent is paused.
+  void ResolveAlertsOfPause(Timestamp now, const EvaluationPolicy& policy,
+                            const AlertSlot::IdFactory& next_id, std::vector<AlertChange>& out);
   std::optional<AlertChange> RunSlot(AgentAlertType type, const AlertCondition& c, Timestamp now,
                                      const EvaluationPolicy& policy,
                                      const AlertSlot::IdFactory& next_id);
