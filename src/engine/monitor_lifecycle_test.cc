@@ -154,6 +154,7 @@ TEST_F(MonitorLifecycleTest, IntegrationsComeBackFromTheirCheckpointAndReplayCou
   ASSERT_TRUE(before.ok());
 
   Rebuild();
+  recorder_.Take();
   ASSERT_TRUE(monitor_->RestoreIntegration("acme", "crm", checkpoints[0].blob).ok());
   for (const core::Alert& a : down) {
     if (a.source_type != core::AlertSource::kAgent)
@@ -173,6 +174,7 @@ TEST_F(MonitorLifecycleTest, IntegrationsComeBackFromTheirCheckpointAndReplayCou
                   .ok());
   Step(milliseconds(100));
   auto events_after = recorder_.Take();
+  ASSERT_EQ(monitor_->DownIntegrations("acme"), std::vector<std::string>{"crm"});
   EXPECT_EQ(FindAlert(events_after, "integration_down", core::AlertChangeKind::kResolved), nullptr);
   EXPECT_EQ(FindAlert(events_after, "integration_down", core::AlertChangeKind::kRaised), nullptr);
 }

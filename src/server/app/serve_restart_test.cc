@@ -97,5 +97,39 @@ TEST_F(ServeRestartTest, ACheckAlertThatStillHoldsKeepsItsIdAcrossARestart) {
   EXPECT_NE(Integrations().find("disconnected"), std::string::npos);
 }
 
+TEST_F(ServeRestartTest, SseIdsContinueAcrossARestart) {
+  StartServer({"--collect-system", "false"});
+  uint64_t last_before = 0;
+  {
+    SseClient sse;
+    ASSERT_TRUE(sse.Connect("127.0.0.1", port(), "/api/v1/stream").ok());
+    Ingest(Calls("s1", "gmail", 0, 3, 0, 100));
+    for (int i = 0; i < 50 && last_before == 0; ++i) {
+      auto e = sse.ReadEvent(200ms);
+      if (e.ok() && e->event == "health_update") last_before = std::stoull(e->id);
+    }
+  }
+  ASSERT_GT(last_before, 0u);
+
+  ASSERT_EQ(server_->Stop(), 0);
+  StartServer({"--collect-system", "false"});
+  Ingest(Calls("s2", "gmail", 100, 3, 0, 100));
+  ASSERT_TRUE(Eventually([&] {  // published while the client is away
+    return Call(Method::kGet, "/api/health/agent/s2").body.find("\"healthy\"") != std::string::npos;
+  }));
+  SseClient again;
+  Headers h;
+  h.Add("Last-Event-ID", std::to_string(last_before));
+  ASSERT_TRUE(again.Connect("127.0.0.1", port(), "/api/v1/stream", h).ok());
+  bool missed_event_replayed = false;
+  for (int i = 0; i < 50 && !missed_event_replayed; ++i) {
+    auto e = again.ReadEvent(200ms);
+    if (!e.ok() || e->id.empty()) continue;
+    EXPECT_GT(std::stoull(e->id), last_before) << e->data;
+    missed_event_replayed = e->data.find(R"("agent_id":"s2")") != std::string::npos;
+  }
+  EXPECT_TRUE(missed_event_replayed);
+}
+
 }  // namespace
 }  // namespace vitals::server::testing
