@@ -104,7 +104,11 @@ class Subsystems::CollectBridge final : public collect::CollectorSink {
       : monitor_(monitor), organization_(std::move(organization)) {}
 
   void OnSystem(const collect::SystemSample& s) override {
-    Set("system", "cpu", SeverityOf(s.cpu_level), "CPU usage " + Percent(s.cpu_percent));
+    // The first sample's CPU is the average since boot, not a reading: it neither raises nor
+    // clears (a cpu alert restored open after a restart keeps its id while it holds).
+    if (!s.cpu_since_boot) {
+      Set("system", "cpu", SeverityOf(s.cpu_level), "CPU usage " + Percent(s.cpu_percent));
+    }
     Set("system", "memory", SeverityOf(s.memory_level),
         "memory usage " + Percent(s.memory_percent));
     Set("system", "swap", SeverityOf(s.swap_level), "swap usage " + Percent(s.swap_percent));
