@@ -95,7 +95,10 @@ void AgentState::SetSettings(std::shared_ptr<const AgentSettings> settings, Time
     // Removing the expectation removes its verdict: the tracker goes, so the next evaluation
     // has no heartbeat state and resolves the heartbeat alert. An agent that never had one
     // configured keeps the tracker its own heartbeats created (default settings).
-    if (expected_heartbeats) heartbeat_.reset();
+    if (expected_heartbeats && heartbeat_) {
+      heartbeat_.reset();
+      heartbeat_removed_us_ = ToMicros(now);
+    }
     return;
   }
   if (heartbeat_) {

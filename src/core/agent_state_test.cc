@@ -288,6 +288,16 @@ TEST_F(AgentStateTest, RemovingTheHeartbeatExpectationResolvesItsVerdict) {
   EXPECT_NE(e.health.status, HealthStatus::kCritical);
   EXPECT_EQ(a.heartbeat(), nullptr);
   EXPECT_EQ(a.alert_slot(AgentAlertType::kHeartbeat).open_alert(), nullptr);
+
+  // A restart does not bring the expectation back from the heartbeats stored before it.
+  AgentState b = Make();
+  ASSERT_TRUE(
+      b.RestoreCheckpoint(a.EncodeCheckpoint(), Duration(0), kNoPause, policy_.default_heartbeat)
+          .ok());
+  b.RestoreLastHeartbeat(kT0, Duration(0), kNoPause, policy_.default_heartbeat);
+  EXPECT_EQ(b.heartbeat(), nullptr);
+  b.RestoreLastHeartbeat(kT0 + seconds(40), Duration(0), kNoPause, policy_.default_heartbeat);
+  EXPECT_NE(b.heartbeat(), nullptr);  // one sent after the removal starts monitoring again
 }
 
 TEST_F(AgentStateTest, SloBurnRatePages) {
