@@ -97,6 +97,49 @@ TEST_F(ServeRestartTest, ACheckAlertThatStillHoldsKeepsItsIdAcrossARestart) {
   EXPECT_NE(Integrations().find("disconnected"), std::string::npos);
 }
 
+TEST_F(ServeRestartTest, HeartbeatNullStopsMonitoringAlsoAfterARestart) {
+  StartServer({"--collect-system", "false"});
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/agents/hb",
+                 R"({"heartbeat":{"interval_ms":100,"failure_threshold":2}})")
+                .status,
+            201);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/heartbeats", R"({"agent_id":"hb"})").status, 200);
+  auto state = [&] {
+    return Str(Json(Call(Method::kGet, "/api/health/agent/hb"))["heartbeat"]["state"]);
+  };
+  ASSERT_TRUE(Eventually([&] { return state() == "failed"; }));
+  ASSERT_TRUE(Eventually([&] {
+    return Call(Method::kGet, "/api/health/alerts?state=open&source_id=hb")
+               .body.find("heartbeat") != std::string::npos;
+  }));
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/agents/hb", R"({"heartbeat":null})").status / 100, 2);
+  auto stopped = [&] {
+    auto agent = Json(Call(Method::kGet, "/api/health/agent/hb"));
+    return agent["heartbeat"].is_null() &&
+           Call(Method::kGet, "/api/health/alerts?state=open&source_id=hb").body == "[]";
+  };
+  ASSERT_TRUE(Eventually(stopped)) << Call(Method::kGet, "/api/health/agent/hb").body;
+
+  ASSERT_EQ(server_->Stop(), 0);
+  StartServer({"--collect-system", "false"});
+  EXPECT_TRUE(stopped()) << Call(Method::kGet, "/api/health/agent/hb").body;
+  const std::string all = Call(Method::kGet, "/api/health/alerts?state=all&source_id=hb").body;
+  EXPECT_EQ(all.find("\"resolved\":false"), std::string::npos) << all;
+}
+
+TEST_F(ServeRestartTest, PausingResolvesTheAgentsOpenAlerts) {
+  StartServer({"--collect-system", "false"});
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/agents/p", R"({"name":"P"})").status, 201);
+  Ingest(Calls("p", "crm", 0, 8, 1, 100));  // every call fails
+  auto open = [&] { return Call(Method::kGet, "/api/health/alerts?state=open&source_id=p").body; };
+  ASSERT_TRUE(Eventually([&] { return open() != "[]"; }));
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/agents/p/pause").status, 200);
+  EXPECT_TRUE(Eventually([&] { return open() == "[]"; })) << open();
+  // The registered agent's first verdict was its baseline: no "changed" from unknown (F19).
+  const std::string transitions = Call(Method::kGet, "/api/v1/agents/p/transitions").body;
+  EXPECT_EQ(transitions.find("\"previous_status\":\"unknown\""), std::string::npos) << transitions;
+}
+
 TEST_F(ServeRestartTest, SseIdsContinueAcrossARestart) {
   StartServer({"--collect-system", "false"});
   uint64_t last_before = 0;
