@@ -77,7 +77,6 @@ IntegrationState::IntegrationState(std::string organization_id, std::string inte
 
 void IntegrationState::RecordCall(Timestamp t, double latency_ms, bool success,
                                   std::string_view agent_id, Timestamp now, int64_t log_id) {
-  if (log_id > 0 && log_id <= last_log_id_) return;  // counted before the checkpoint
   last_log_id_ = std::max(last_log_id_, log_id);
   t = std::min(t, now);
   window_.Add(t, success, latency_ms, 0, 0);

@@ -96,7 +96,7 @@ class IntegrationState {
   void SetName(std::string name) { name_ = std::move(name); }
 
   // One execution that used the integration. Future times count as `now`. `log_id`: the store's
-  // id of the execution (0 when unknown), so a replay after a checkpoint counts it once.
+  // id of the execution (0 when unknown), kept for replays after a checkpoint (Counted).
   void RecordCall(Timestamp t, double latency_ms, bool success, std::string_view agent_id,
                   Timestamp now, int64_t log_id = 0);
   // The latest result of an active check; it counts in the window as a sample too. A `pending`
@@ -114,6 +114,8 @@ class IntegrationState {
   IntegrationStatus last_status() const { return last_status_; }
   // The largest store id among the calls counted (0 when none had one).
   int64_t last_log_id() const { return last_log_id_; }
+  // Whether a replayed execution is already in this state (its checkpoint).
+  bool Counted(int64_t log_id) const { return log_id > 0 && log_id <= last_log_id_; }
 
   // A checkpoint of what a restart must keep (integration_state_checkpoint.cc): the window,
   // sketch, totals, callers, active checks' latest results and trend. Dependents are not in it

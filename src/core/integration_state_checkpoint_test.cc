@@ -69,11 +69,13 @@ TEST_F(IntegrationCheckpointTest, ReplayCountsOnlyCallsAfterTheCheckpoint) {
   IntegrationState before = Busy();
   IntegrationState after("org", "crm", policy_);
   ASSERT_TRUE(after.RestoreCheckpoint(before.EncodeCheckpoint()).ok());
+  EXPECT_TRUE(after.Counted(12));  // in the checkpoint: a replay skips it
+  EXPECT_FALSE(after.Counted(13));
+  EXPECT_FALSE(after.Counted(0));  // no store id: never taken for counted
   const Timestamp t = kT0 + seconds(13);
-  after.RecordCall(t, 100, true, "agent-0", t, 12);  // already in the checkpoint
-  EXPECT_EQ(after.View(t, policy_).total_calls, 12u);
   after.RecordCall(t, 100, true, "agent-0", t, 13);
   EXPECT_EQ(after.View(t, policy_).total_calls, 13u);
+  EXPECT_TRUE(after.Counted(13));
 }
 
 TEST_F(IntegrationCheckpointTest, CorruptBlobLeavesTheStateAlone) {

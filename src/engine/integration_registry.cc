@@ -21,7 +21,7 @@ IntegrationRegistry::Entry* IntegrationRegistry::FindOrCreate(std::string_view o
 
 void IntegrationRegistry::RecordCalls(std::span<const core::ExecutionEvent> events,
                                       std::span<const Status> results, core::Timestamp now,
-                                      std::span<const int64_t> log_ids) {
+                                      std::span<const int64_t> log_ids, bool replay) {
   std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
   Entry* e = nullptr;  // consecutive events usually name the same integration: no lookup
   for (size_t i = 0; i < events.size(); ++i) {
@@ -33,8 +33,9 @@ void IntegrationRegistry::RecordCalls(std::span<const core::ExecutionEvent> even
       e = FindOrCreate(ev.organization_id, ev.integration_id);
     }
     if (!e) continue;
-    e->state.RecordCall(ev.timestamp, ev.latency_ms, ev.IsSuccess(), ev.agent_id, now,
-                        log_ids.empty() ? 0 : log_ids[i]);
+    const int64_t log_id = log_ids.empty() ? 0 : log_ids[i];
+    if (replay && e->state.Counted(log_id)) continue;
+    e->state.RecordCall(ev.timestamp, ev.latency_ms, ev.IsSuccess(), ev.agent_id, now, log_id);
     e->dirty = true;
     e->checkpoint_dirty = true;
   }

@@ -27,10 +27,11 @@ class IntegrationRegistry {
   IntegrationRegistry(core::IntegrationPolicy policy, size_t max_integrations);
 
   // Counts the calls of the accepted events (results[i].ok()) that name an integration.
-  // `log_ids`: the store's ids of the events, or empty. REQUIRES: log_ids empty or events' size.
+  // `log_ids`: the store's ids of the events, or empty; with `replay`, calls an integration's
+  // checkpoint already counted are skipped. REQUIRES: log_ids empty or events' size.
   void RecordCalls(std::span<const core::ExecutionEvent> events,
                    std::span<const core::Status> results, core::Timestamp now,
-                   std::span<const int64_t> log_ids = {});
+                   std::span<const int64_t> log_ids = {}, bool replay = false);
   // `pending`: see IntegrationState::RecordCheck.
   core::Status RecordCheck(std::string_view organization_id, std::string_view integration_id,
                            std::string_view check_id, bool up, double latency_ms,

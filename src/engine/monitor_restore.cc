@@ -83,7 +83,8 @@ void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool starte
   if (!started_only && !ev.integration_id.empty()) {
     // The integration's checkpoint (its last log id) keeps a call from counting twice.
     const Status ok;
-    integrations_.RecordCalls(std::span(&ev, 1), std::span(&ok, 1), now, std::span(&log_id, 1));
+    integrations_.RecordCalls(std::span(&ev, 1), std::span(&ok, 1), now, std::span(&log_id, 1),
+                              /*replay=*/true);
   }
   const AgentKeyView key{ev.organization_id, ev.agent_id};
   Shard& shard = ShardFor(key);
