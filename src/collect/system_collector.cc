@@ -161,6 +161,7 @@ void SystemCollector::ReadCpu(SystemSample* s) {
   const uint64_t total = now.total - std::min(now.total, previous_cpu_.total);
   const uint64_t busy = now.busy - std::min(now.busy, previous_cpu_.busy);
   s->cpu_percent = total ? 100.0 * static_cast<double>(busy) / total : 0;
+  s->cpu_since_boot = previous_cpu_.total == 0;
   previous_cpu_ = now;
 }
 

@@ -51,6 +51,7 @@ TEST(SystemCollectorTest, ExactFiguresFromAFakeProcTree) {
   SystemSample first = collector.Collect();
   EXPECT_TRUE(first.errors.empty());
   EXPECT_DOUBLE_EQ(first.cpu_percent, 20.0);  // since boot: busy 200 of 1000
+  EXPECT_TRUE(first.cpu_since_boot);
   EXPECT_EQ(first.cpu_count, 2);
   EXPECT_DOUBLE_EQ(first.memory_percent, 85.0);  // 1 - 150000/1000000
   EXPECT_EQ(first.memory_level, MetricLevel::kWarning);
@@ -63,6 +64,7 @@ TEST(SystemCollectorTest, ExactFiguresFromAFakeProcTree) {
   root.Write("proc/stat", "cpu  900 0 260 720 120 0 0 0 0 0\n");
   SystemSample second = collector.Collect();
   EXPECT_DOUBLE_EQ(second.cpu_percent, 96.0);
+  EXPECT_FALSE(second.cpu_since_boot);
   EXPECT_EQ(second.cpu_level, MetricLevel::kCritical);
   EXPECT_EQ(second.Overall(), MetricLevel::kCritical);
 }

@@ -54,6 +54,7 @@ struct SystemSample {
   // Busy share of all CPUs between this sample and the previous one; the first sample of a
   // collector averages since boot.
   double cpu_percent = 0;
+  bool cpu_since_boot = false;  // this is that first sample: no reading to raise or clear on
   int cpu_count = 0;
   double memory_percent = 0;  // 1 - MemAvailable / MemTotal
   uint64_t memory_total_bytes = 0;

@@ -88,9 +88,19 @@ AgentState::AgentState(std::string organization_id, std::string agent_id,
 
 void AgentState::SetSettings(std::shared_ptr<const AgentSettings> settings, Timestamp now,
                              Duration pause_total) {
+  const bool expected_heartbeats = settings_->heartbeat.has_value();
   settings_ = std::move(settings);
-  rule_memo_.fill(kNoMemo);           // the display name in messages may have changed
-  if (!settings_->heartbeat) return;  // monitoring, once begun, continues with its settings
+  rule_memo_.fill(kNoMemo);  // the display name in messages may have changed
+  if (!settings_->heartbeat) {
+    // Removing the expectation removes its verdict: the tracker goes, so the next evaluation
+    // has no heartbeat state and resolves the heartbeat alert. An agent that never had one
+    // configured keeps the tracker its own heartbeats created (default settings).
+    if (expected_heartbeats && heartbeat_) {
+      heartbeat_.reset();
+      heartbeat_removed_us_ = ToMicros(now);
+    }
+    return;
+  }
   if (heartbeat_) {
     heartbeat_->Reconfigure(*settings_->heartbeat);
   } else {
@@ -238,14 +248,20 @@ AgentEvaluation AgentState::Evaluate(Timestamp now, Duration pause_total,
     trend_.Record(now, out.health.score, policy.trend_spacing);
   }
 
-  out.previous_status = last_status_;
-  out.transition = DetectTransition(last_status_, out.health.status);
-  last_status_ = out.health.status;
+  // The first known verdict sets the baseline: an agent registered before its first data is
+  // unknown until then, and unknown -> healthy is no transition (README, seed 000).
+  if (last_status_ || out.health.status != HealthStatus::kUnknown) {
+    out.previous_status = last_status_;
+    out.transition = DetectTransition(last_status_, out.health.status);
+    last_status_ = out.health.status;
+  }
   last_health_ = out.health;
 
   if (!settings_->paused) {
     EvaluateAlerts(out.health, now, pause_total, stuck_deadline, policy, next_id,
                    out.alert_changes);
+  } else {
+    ResolveAlertsOfPause(now, policy, next_id, out.alert_changes);
   }
 
   if (heartbeat_) out.next_deadline = heartbeat_->NextChange(now, pause_total);

@@ -177,6 +177,9 @@ class AgentState {
   void EvaluateSeedRules(const AgentAlertRules& rules, Timestamp now,
                          const EvaluationPolicy& policy, const AlertSlot::IdFactory& next_id,
                          std::vector<AlertChange>& out);
+  // Resolves every open alert (a normal resolution each) while the agent is paused.
+  void ResolveAlertsOfPause(Timestamp now, const EvaluationPolicy& policy,
+                            const AlertSlot::IdFactory& next_id, std::vector<AlertChange>& out);
   std::optional<AlertChange> RunSlot(AgentAlertType type, const AlertCondition& c, Timestamp now,
                                      const EvaluationPolicy& policy,
                                      const AlertSlot::IdFactory& next_id);
@@ -210,6 +213,9 @@ class AgentState {
   std::string last_error_;
   int64_t last_log_id_ = 0;
   std::unique_ptr<HeartbeatTracker> heartbeat_;
+  // When a heartbeat expectation was last removed (kNever: never): heartbeats stored before it
+  // must not bring the tracker back at a restore (RestoreLastHeartbeat).
+  int64_t heartbeat_removed_us_ = kNever;
   ScoreTrend trend_;
   std::optional<HealthStatus> last_status_;
   HealthSnapshot last_health_;

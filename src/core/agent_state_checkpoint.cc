@@ -8,8 +8,9 @@ namespace vitals::core {
 namespace {
 
 // Version 1: four alert slots (health, heartbeat, stuck_execution, slo_burn). Version 2: every
-// AgentAlertType's slot (count written), then the failing active checks. Both are decoded.
-constexpr uint64_t kCheckpointVersion = 2;
+// AgentAlertType's slot (count written), then the failing active checks. Version 3: then when
+// the heartbeat expectation was last removed. All are decoded.
+constexpr uint64_t kCheckpointVersion = 3;
 constexpr uint64_t kVersion1AlertSlots = 4;
 
 void EncodeOptDouble(BinaryWriter& w, const std::optional<double>& v) {
@@ -94,6 +95,7 @@ std::string AgentState::EncodeCheckpoint() {
     w.Str(f.check_id);
     w.Str(f.detail);
   }
+  w.I64(heartbeat_removed_us_);
   return w.Take();
 }
 
@@ -101,7 +103,7 @@ Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, D
                                      const HeartbeatConfig& default_heartbeat) {
   BinaryReader r(blob);
   const uint64_t version = r.U64();
-  if ((version != 1 && version != kCheckpointVersion) || !r.ok()) {
+  if (version < 1 || version > kCheckpointVersion || !r.ok()) {
     return Status::InvalidArgument("checkpoint: unknown version");
   }
   // Decode into a copy so a corrupt blob leaves this state untouched.
@@ -144,6 +146,7 @@ Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, D
       s.failing_checks_.push_back(std::move(f));
     }
   }
+  if (ok && version >= 3) s.heartbeat_removed_us_ = r.I64();
   if (!ok || !r.done()) return Status::InvalidArgument("checkpoint: corrupt");
   *this = std::move(s);
   return Status::Ok();
@@ -153,6 +156,7 @@ void AgentState::RestoreLastHeartbeat(Timestamp received_at, Duration downtime,
                                       Duration pause_total,
                                       const HeartbeatConfig& default_heartbeat) {
   if (!heartbeat_) {
+    if (ToMicros(received_at) <= heartbeat_removed_us_) return;  // from before the removal
     heartbeat_ = std::make_unique<HeartbeatTracker>(
         settings_->heartbeat.value_or(default_heartbeat), received_at, pause_total);
   }

@@ -29,6 +29,22 @@ std::optional<AlertChange> AgentState::RunSlot(AgentAlertType type, const AlertC
   return alerts_[static_cast<int>(type)].Evaluate(c, who, now, policy.alerts, next_id);
 }
 
+void AgentState::ResolveAlertsOfPause(Timestamp now, const EvaluationPolicy& policy,
+                                      const AlertSlot::IdFactory& next_id,
+                                      std::vector<AlertChange>& out) {
+  // As Healthchecks does for paused checks: a paused agent holds no open alert, so un-pausing
+  // starts fresh. Flapping would keep an alert open: it is not consulted here.
+  EvaluationPolicy resolve = policy;
+  resolve.alerts.flap_detection = false;
+  for (int t = 0; t < kAgentAlertTypeCount; ++t) {
+    if (!alerts_[t].open_alert()) continue;
+    if (auto change =
+            RunSlot(static_cast<AgentAlertType>(t), AlertCondition{}, now, resolve, next_id)) {
+      out.push_back(std::move(*change));
+    }
+  }
+}
+
 void AgentState::EvaluateSeedRules(const AgentAlertRules& rules, Timestamp now,
                                    const EvaluationPolicy& policy,
                                    const AlertSlot::IdFactory& next_id,

@@ -65,6 +65,20 @@ TEST_F(AgentStateTest, OneSuccessfulEventIsHealthy) {
   EXPECT_FALSE(e.transition);  // the first verdict sets the baseline (seed 000)
 }
 
+TEST_F(AgentStateTest, AnAgentEvaluatedBeforeItsFirstDataHasNoTransitionOnItsFirstVerdict) {
+  AgentState a = Make();  // registered: evaluated (unknown) before any data
+  EXPECT_EQ(Eval(a, kT0).health.status, HealthStatus::kUnknown);
+  a.RecordExecution(Sample(kT0 + seconds(1), true), kT0 + seconds(1));
+  AgentEvaluation e = Eval(a, kT0 + seconds(1));
+  EXPECT_EQ(e.health.status, HealthStatus::kHealthy);
+  EXPECT_FALSE(e.transition);
+  EXPECT_FALSE(e.previous_status);
+  for (int i = 2; i < 12; ++i) a.RecordExecution(Sample(kT0 + seconds(i), false), kT0 + seconds(i));
+  e = Eval(a, kT0 + seconds(12));  // later changes are transitions from that baseline
+  ASSERT_TRUE(e.transition);
+  EXPECT_EQ(e.previous_status, HealthStatus::kHealthy);
+}
+
 TEST_F(AgentStateTest, FailuresTransitionWithPreviousStatusAndRaiseAnAlert) {
   AgentState a = Make();
   for (int i = 0; i < 20; ++i) a.RecordExecution(Sample(kT0 + seconds(i), true), kT0 + seconds(i));
@@ -224,6 +238,66 @@ TEST_F(AgentStateTest, PausedAgentRaisesNothing) {
   EXPECT_EQ(e.health.status, HealthStatus::kCritical);
   EXPECT_TRUE(e.alert_changes.empty());
   EXPECT_EQ(a.Activity(), ActivityStatus::kPaused);
+}
+
+TEST_F(AgentStateTest, PausingResolvesOpenAlertsAndUnpausingStartsFresh) {
+  AgentState a = Make();
+  for (int i = 0; i < 10; ++i) a.RecordExecution(Sample(kT0 + seconds(i), false), kT0 + seconds(i));
+  AgentEvaluation e = Eval(a, kT0 + seconds(10));
+  const AlertChange* raised = Find(e, "health", AlertChangeKind::kRaised);
+  ASSERT_NE(raised, nullptr);
+  const std::string first_id = raised->alert.id;
+
+  auto paused = std::make_shared<AgentSettings>(a.settings());
+  paused->paused = true;
+  a.SetSettings(paused, kT0 + seconds(11), kNoPause);
+  e = Eval(a, kT0 + seconds(11));
+  const AlertChange* resolved = Find(e, "health", AlertChangeKind::kResolved);
+  ASSERT_NE(resolved, nullptr);
+  EXPECT_EQ(resolved->alert.id, first_id);
+  for (int t = 0; t < kAgentAlertTypeCount; ++t) {
+    EXPECT_EQ(a.alert_slot(static_cast<AgentAlertType>(t)).open_alert(), nullptr) << t;
+  }
+  EXPECT_TRUE(Eval(a, kT0 + seconds(12)).alert_changes.empty());
+
+  auto resumed = std::make_shared<AgentSettings>(a.settings());
+  resumed->paused = false;
+  a.SetSettings(resumed, kT0 + seconds(13), kNoPause);
+  e = Eval(a, kT0 + seconds(13));  // still failing: a new alert
+  raised = Find(e, "health", AlertChangeKind::kRaised);
+  ASSERT_NE(raised, nullptr);
+  EXPECT_NE(raised->alert.id, first_id);
+}
+
+TEST_F(AgentStateTest, RemovingTheHeartbeatExpectationResolvesItsVerdict) {
+  AgentSettings s;
+  s.heartbeat = HeartbeatConfig{};
+  s.heartbeat->interval = seconds(5);
+  AgentState a = Make(s);
+  a.RecordHeartbeat(kT0, kT0, "", kNoPause, policy_.default_heartbeat);
+  Eval(a, kT0);
+  AgentEvaluation failed = Eval(a, kT0 + seconds(30));
+  ASSERT_EQ(failed.health.status, HealthStatus::kCritical);
+  ASSERT_NE(a.alert_slot(AgentAlertType::kHeartbeat).open_alert(), nullptr);
+
+  auto none = std::make_shared<AgentSettings>(a.settings());
+  none->heartbeat.reset();  // PUT {"heartbeat": null}
+  a.SetSettings(none, kT0 + seconds(31), kNoPause);
+  AgentEvaluation e = Eval(a, kT0 + seconds(31));
+  EXPECT_NE(Find(e, "heartbeat", AlertChangeKind::kResolved), nullptr);
+  EXPECT_NE(e.health.status, HealthStatus::kCritical);
+  EXPECT_EQ(a.heartbeat(), nullptr);
+  EXPECT_EQ(a.alert_slot(AgentAlertType::kHeartbeat).open_alert(), nullptr);
+
+  // A restart does not bring the expectation back from the heartbeats stored before it.
+  AgentState b = Make();
+  ASSERT_TRUE(
+      b.RestoreCheckpoint(a.EncodeCheckpoint(), Duration(0), kNoPause, policy_.default_heartbeat)
+          .ok());
+  b.RestoreLastHeartbeat(kT0, Duration(0), kNoPause, policy_.default_heartbeat);
+  EXPECT_EQ(b.heartbeat(), nullptr);
+  b.RestoreLastHeartbeat(kT0 + seconds(40), Duration(0), kNoPause, policy_.default_heartbeat);
+  EXPECT_NE(b.heartbeat(), nullptr);  // one sent after the removal starts monitoring again
 }
 
 TEST_F(AgentStateTest, SloBurnRatePages) {

@@ -76,7 +76,8 @@ IntegrationState::IntegrationState(std::string organization_id, std::string inte
       max_checks_(policy.max_checks) {}
 
 void IntegrationState::RecordCall(Timestamp t, double latency_ms, bool success,
-                                  std::string_view agent_id, Timestamp now) {
+                                  std::string_view agent_id, Timestamp now, int64_t log_id) {
+  last_log_id_ = std::max(last_log_id_, log_id);
   t = std::min(t, now);
   window_.Add(t, success, latency_ms, 0, 0);
   latency_.Add(t, latency_ms);
@@ -89,11 +90,13 @@ void IntegrationState::RecordCall(Timestamp t, double latency_ms, bool success,
 }
 
 void IntegrationState::RecordCheck(std::string_view check_id, bool up, double latency_ms,
-                                   std::string_view detail, Timestamp at, Timestamp now) {
+                                   std::string_view detail, Timestamp at, Timestamp now,
+                                   bool pending) {
   at = std::min(at, now);
+  auto it = checks_.find(check_id);
+  if (pending) up = it == checks_.end() || it->second.up;
   window_.Add(at, up, latency_ms, 0, 0);
   latency_.Add(at, latency_ms);
-  auto it = checks_.find(check_id);
   if (it == checks_.end()) {
     if (checks_.size() >= max_checks_) return;
     it = checks_.emplace(std::string(check_id), IntegrationCheckView{}).first;

@@ -95,12 +95,15 @@ class IntegrationState {
   const std::string& integration_id() const { return integration_id_; }
   void SetName(std::string name) { name_ = std::move(name); }
 
-  // One execution that used the integration. Future times count as `now`.
+  // One execution that used the integration. Future times count as `now`. `log_id`: the store's
+  // id of the execution (0 when unknown), kept for replays after a checkpoint (Counted).
   void RecordCall(Timestamp t, double latency_ms, bool success, std::string_view agent_id,
-                  Timestamp now);
-  // The latest result of an active check; it counts in the window as a sample too.
+                  Timestamp now, int64_t log_id = 0);
+  // The latest result of an active check; it counts in the window as a sample too. A `pending`
+  // result (a failure the check has not yet confirmed) keeps the check's last verdict, up for a
+  // check never seen: after a restart a check that was down stays down until it has a verdict.
   void RecordCheck(std::string_view check_id, bool up, double latency_ms, std::string_view detail,
-                   Timestamp at, Timestamp now);
+                   Timestamp at, Timestamp now, bool pending = false);
   void SetDependent(std::string_view agent_id, bool depends);
   bool has_dependents() const { return !dependents_.empty(); }
 
@@ -109,6 +112,17 @@ class IntegrationState {
   // Advances the window to `now` (hence non-const).
   IntegrationView View(Timestamp now, const IntegrationPolicy& policy);
   IntegrationStatus last_status() const { return last_status_; }
+  // The largest store id among the calls counted (0 when none had one).
+  int64_t last_log_id() const { return last_log_id_; }
+  // Whether a replayed execution is already in this state (its checkpoint).
+  bool Counted(int64_t log_id) const { return log_id > 0 && log_id <= last_log_id_; }
+
+  // A checkpoint of what a restart must keep (integration_state_checkpoint.cc): the window,
+  // sketch, totals, callers, active checks' latest results and trend. Dependents are not in it
+  // (they come back with the agents' settings).
+  std::string EncodeCheckpoint() const;
+  // Restores a checkpoint; a corrupt or unknown blob leaves the state untouched.
+  Status RestoreCheckpoint(std::string_view blob);
 
  private:
   struct Judgement {
@@ -129,6 +143,7 @@ class IntegrationState {
   size_t max_checks_;
   uint64_t total_calls_ = 0;
   uint64_t total_errors_ = 0;
+  int64_t last_log_id_ = 0;
   std::optional<Timestamp> last_used_;
   std::map<std::string, IntegrationCheckView, std::less<>> checks_;
   std::set<std::string, std::less<>> dependents_;

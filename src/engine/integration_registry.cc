@@ -20,7 +20,8 @@ IntegrationRegistry::Entry* IntegrationRegistry::FindOrCreate(std::string_view o
 }
 
 void IntegrationRegistry::RecordCalls(std::span<const core::ExecutionEvent> events,
-                                      std::span<const Status> results, core::Timestamp now) {
+                                      std::span<const Status> results, core::Timestamp now,
+                                      std::span<const int64_t> log_ids, bool replay) {
   std::unique_lock<std::mutex> lock(mu_, std::defer_lock);
   Entry* e = nullptr;  // consecutive events usually name the same integration: no lookup
   for (size_t i = 0; i < events.size(); ++i) {
@@ -32,20 +33,24 @@ void IntegrationRegistry::RecordCalls(std::span<const core::ExecutionEvent> even
       e = FindOrCreate(ev.organization_id, ev.integration_id);
     }
     if (!e) continue;
-    e->state.RecordCall(ev.timestamp, ev.latency_ms, ev.IsSuccess(), ev.agent_id, now);
+    const int64_t log_id = log_ids.empty() ? 0 : log_ids[i];
+    if (replay && e->state.Counted(log_id)) continue;
+    e->state.RecordCall(ev.timestamp, ev.latency_ms, ev.IsSuccess(), ev.agent_id, now, log_id);
     e->dirty = true;
+    e->checkpoint_dirty = true;
   }
 }
 
 Status IntegrationRegistry::RecordCheck(std::string_view organization_id,
                                         std::string_view integration_id, std::string_view check_id,
                                         bool up, double latency_ms, std::string_view detail,
-                                        core::Timestamp at, core::Timestamp now) {
+                                        core::Timestamp at, core::Timestamp now, bool pending) {
   std::lock_guard lock(mu_);
   Entry* e = FindOrCreate(organization_id, integration_id);
   if (!e) return Status::ResourceExhausted("integration_id: the integration limit is reached");
-  e->state.RecordCheck(check_id, up, latency_ms, detail, at, now);
+  e->state.RecordCheck(check_id, up, latency_ms, detail, at, now, pending);
   e->dirty = true;
+  e->checkpoint_dirty = true;
   return Status::Ok();
 }
 
@@ -55,6 +60,7 @@ Status IntegrationRegistry::Register(std::string_view organization_id,
   Entry* e = FindOrCreate(organization_id, integration_id);
   if (!e) return Status::ResourceExhausted("integration_id: the integration limit is reached");
   e->state.SetName(std::move(name));
+  e->checkpoint_dirty = true;
   return Status::Ok();
 }
 
@@ -113,6 +119,28 @@ core::Result<core::IntegrationView> IntegrationRegistry::Get(std::string_view or
     return Status::NotFound("integration '" + std::string(integration_id) + "' not found");
   }
   return it->second.state.View(now, policy_);
+}
+
+std::vector<IntegrationRegistry::Checkpoint> IntegrationRegistry::CollectCheckpoints(bool all) {
+  std::lock_guard lock(mu_);
+  std::vector<Checkpoint> out;
+  for (auto& [key, e] : entries_) {
+    if (!all && !e.checkpoint_dirty) continue;
+    e.checkpoint_dirty = false;
+    out.push_back({key.first, key.second, e.state.EncodeCheckpoint()});
+  }
+  return out;
+}
+
+Status IntegrationRegistry::Restore(std::string_view organization_id,
+                                    std::string_view integration_id, std::string_view blob) {
+  std::lock_guard lock(mu_);
+  Entry* e = FindOrCreate(organization_id, integration_id);
+  if (!e) return Status::ResourceExhausted("integration_id: the integration limit is reached");
+  if (Status s = e->state.RestoreCheckpoint(blob); !s.ok()) return s;
+  e->dirty = true;
+  e->checkpoint_dirty = false;
+  return Status::Ok();
 }
 
 std::pair<int64_t, int64_t> IntegrationRegistry::Counts(std::string_view organization_id) const {

@@ -27,11 +27,16 @@ class IntegrationRegistry {
   IntegrationRegistry(core::IntegrationPolicy policy, size_t max_integrations);
 
   // Counts the calls of the accepted events (results[i].ok()) that name an integration.
+  // `log_ids`: the store's ids of the events, or empty; with `replay`, calls an integration's
+  // checkpoint already counted are skipped. REQUIRES: log_ids empty or events' size.
   void RecordCalls(std::span<const core::ExecutionEvent> events,
-                   std::span<const core::Status> results, core::Timestamp now);
+                   std::span<const core::Status> results, core::Timestamp now,
+                   std::span<const int64_t> log_ids = {}, bool replay = false);
+  // `pending`: see IntegrationState::RecordCheck.
   core::Status RecordCheck(std::string_view organization_id, std::string_view integration_id,
                            std::string_view check_id, bool up, double latency_ms,
-                           std::string_view detail, core::Timestamp at, core::Timestamp now);
+                           std::string_view detail, core::Timestamp at, core::Timestamp now,
+                           bool pending = false);
   // Creates the integration (or renames it).
   core::Status Register(std::string_view organization_id, std::string_view integration_id,
                         std::string name);
@@ -52,6 +57,18 @@ class IntegrationRegistry {
   std::vector<core::IntegrationView> ListAll(core::Timestamp now);
   core::Result<core::IntegrationView> Get(std::string_view organization_id,
                                           std::string_view integration_id, core::Timestamp now);
+  struct Checkpoint {
+    std::string organization_id;
+    std::string integration_id;
+    std::string blob;
+  };
+  // Checkpoints of the integrations changed since their last one (all of them with `all`).
+  std::vector<Checkpoint> CollectCheckpoints(bool all);
+  // Restores one integration's checkpoint (creating it). Its first evaluation then judges the
+  // restored evidence, so an alert restored open stays open while its condition holds.
+  core::Status Restore(std::string_view organization_id, std::string_view integration_id,
+                       std::string_view blob);
+
   // (total, healthy) integrations of the organization, by their last evaluated status.
   std::pair<int64_t, int64_t> Counts(std::string_view organization_id) const;
 
@@ -59,6 +76,7 @@ class IntegrationRegistry {
   struct Entry {
     core::IntegrationState state;
     bool dirty = true;
+    bool checkpoint_dirty = true;
   };
   using Key = std::pair<std::string, std::string>;  // (organization, integration)
   // nullptr when the cap is hit. REQUIRES: mu_ held.

@@ -115,7 +115,7 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
                        hash, results, log_ids, now);
   }
   events_ingested_.fetch_add(accepted, std::memory_order_relaxed);
-  if (any_integration) integrations_.RecordCalls(events, results, now);
+  if (any_integration) integrations_.RecordCalls(events, results, now, log_ids);
   if (!log_ids.empty()) {
     const int64_t top = *std::max_element(log_ids.begin(), log_ids.end());
     int64_t seen = max_log_id_.load(std::memory_order_relaxed);

@@ -69,10 +69,14 @@ class Monitor {
   // The latest result of an active check, after the check runner's own retries. For an agent
   // (created if unknown): a down result caps its score at critical and raises "check_failed"
   // until the same check reports up. For an integration (created if unknown): feeds its status,
-  // connection and latency. InvalidArgument for other source types or bad ids.
+  // connection and latency. InvalidArgument for other source types or bad ids. `pending`: a
+  // failure the check has not confirmed yet (no verdict): it keeps the check's last verdict (up
+  // for a check never seen), so a check restored down stays down, with its alert, until it has
+  // a verdict again.
   core::Status RecordCheckResult(std::string_view organization_id, core::AlertSource source_type,
                                  std::string_view source_id, std::string_view check_id, bool up,
-                                 double latency_ms, std::string detail, core::Timestamp at);
+                                 double latency_ms, std::string detail, core::Timestamp at,
+                                 bool pending = false);
   // A condition on a source that is not an agent (system, workspace, database, integration):
   // `severity` set = the condition holds at that severity, nullopt = it has cleared. One
   // AlertSlot per (organization, source type, source id, type), so raise / escalate / resolve,
@@ -161,6 +165,13 @@ class Monitor {
   // `*replay_from`: every execution with a store id at or below it is included in the agent's
   // checkpoint or in an earlier one, so a restore replays only ids above it.
   std::vector<AgentCheckpoint> CollectCheckpoints(bool all, int64_t* replay_from);
+  // Checkpoints of the integrations changed since their last one (all of them with `all`). Take
+  // them after CollectCheckpoints, with its `replay_from`: the integrations' own last log ids
+  // keep a replay from counting a call twice.
+  using IntegrationCheckpoint = IntegrationRegistry::Checkpoint;
+  std::vector<IntegrationCheckpoint> CollectIntegrationCheckpoints(bool all);
+  core::Status RestoreIntegration(std::string_view organization_id, std::string_view integration_id,
+                                  std::string_view blob);
   // Recreates an agent at start-up from its registration (`settings`, may be null: defaults) and
   // its checkpoint (`blob`, may be null). `downtime`: how long the monitor was away.
   core::Status RestoreAgent(std::string_view organization_id, std::string_view agent_id,
@@ -200,7 +211,8 @@ class Monitor {
   core::Status SetConditionAt(const ConditionKey& key, std::optional<core::AlertSeverity> severity,
                               std::string message, std::string metadata_json, core::Timestamp now);
   core::Status RecordAgentCheck(std::string_view organization_id, std::string_view agent_id,
-                                std::string_view check_id, bool up, std::string_view detail);
+                                std::string_view check_id, bool up, std::string_view detail,
+                                bool pending);
   std::string NextAlertId();
 
   const MonitorOptions options_;

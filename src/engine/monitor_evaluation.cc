@@ -12,7 +12,8 @@ using core::Timestamp;
 
 namespace {
 
-// Changes when anything a dashboard draws from a health_update changes.
+// Changes when anything a dashboard draws from a health_update changes — the issues' text too
+// (a silent agent's "no heartbeat for 6.1s" must not stay in agent_health_realtime for minutes).
 uint64_t Fingerprint(const core::HealthSnapshot& h) {
   uint64_t f = static_cast<uint64_t>(h.status);
   auto mix = [&f](uint64_t v) { f = (f ^ v) * 0x100000001b3ULL; };
@@ -22,6 +23,7 @@ uint64_t Fingerprint(const core::HealthSnapshot& h) {
   mix(static_cast<uint64_t>(h.executions_1hr));
   mix(static_cast<uint64_t>(h.consecutive_failures));
   mix(h.issues.size());
+  for (const std::string& issue : h.issues) mix(std::hash<std::string_view>{}(issue));
   mix(h.latency_p95_5min ? static_cast<uint64_t>(std::llround(*h.latency_p95_5min)) : 1);
   return f;
 }

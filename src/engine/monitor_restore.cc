@@ -21,6 +21,18 @@ std::vector<Monitor::AgentCheckpoint> Monitor::CollectCheckpoints(bool all, int6
   return out;
 }
 
+std::vector<Monitor::IntegrationCheckpoint> Monitor::CollectIntegrationCheckpoints(bool all) {
+  return integrations_.CollectCheckpoints(all);
+}
+
+Status Monitor::RestoreIntegration(std::string_view organization_id,
+                                   std::string_view integration_id, std::string_view blob) {
+  if (Status s = integrations_.Restore(organization_id, integration_id, blob); !s.ok()) {
+    return Status(s.code(), "integration '" + std::string(integration_id) + "': " + s.message());
+  }
+  return Status::Ok();
+}
+
 Status Monitor::RestoreAgent(std::string_view organization_id, std::string_view agent_id,
                              const core::AgentSettings* settings, const std::string* blob,
                              core::Duration downtime) {
@@ -69,9 +81,10 @@ Status Monitor::RestoreAgent(std::string_view organization_id, std::string_view 
 void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool started_only) {
   const core::Timestamp now = clock_->Now();
   if (!started_only && !ev.integration_id.empty()) {
-    // Integrations keep no checkpoint: every replayed call counts.
+    // The integration's checkpoint (its last log id) keeps a call from counting twice.
     const Status ok;
-    integrations_.RecordCalls(std::span(&ev, 1), std::span(&ok, 1), now);
+    integrations_.RecordCalls(std::span(&ev, 1), std::span(&ok, 1), now, std::span(&log_id, 1),
+                              /*replay=*/true);
   }
   const AgentKeyView key{ev.organization_id, ev.agent_id};
   Shard& shard = ShardFor(key);

@@ -24,7 +24,8 @@ std::string QueueMetadata(int64_t depth, int64_t threshold) {
 
 Status Monitor::RecordCheckResult(std::string_view organization_id, core::AlertSource source_type,
                                   std::string_view source_id, std::string_view check_id, bool up,
-                                  double latency_ms, std::string detail, Timestamp at) {
+                                  double latency_ms, std::string detail, Timestamp at,
+                                  bool pending) {
   const Timestamp now = clock_->Now();
   const core::EventLimits& limits = options_.limits;
   if (Status s = core::ValidateId("organization_id", organization_id, limits.max_id_length);
@@ -39,22 +40,24 @@ Status Monitor::RecordCheckResult(std::string_view organization_id, core::AlertS
   if (detail.size() > limits.max_text_length) detail.resize(limits.max_text_length);
   switch (source_type) {
     case core::AlertSource::kAgent:
-      return RecordAgentCheck(organization_id, source_id, check_id, up, detail);
+      return RecordAgentCheck(organization_id, source_id, check_id, up, detail, pending);
     case core::AlertSource::kIntegration:
       return integrations_.RecordCheck(organization_id, source_id, check_id, up, latency_ms, detail,
-                                       std::min(at, now), now);
+                                       std::min(at, now), now, pending);
     default:
       return Status::InvalidArgument("source_type: checks belong to an agent or an integration");
   }
 }
 
 Status Monitor::RecordAgentCheck(std::string_view organization_id, std::string_view agent_id,
-                                 std::string_view check_id, bool up, std::string_view detail) {
+                                 std::string_view check_id, bool up, std::string_view detail,
+                                 bool pending) {
   const AgentKeyView key{organization_id, agent_id};
   Shard& shard = ShardFor(key);
   std::lock_guard lock(shard.mu);
   AgentEntry* e = FindOrCreate(shard, key, clock_->Now());
   if (!e) return Status::ResourceExhausted("agent_id: the monitor's agent limit is reached");
+  if (pending) return Status::Ok();  // no verdict: a failing check stays failing, an up one up
   e->state.RecordCheckResult(check_id, up, detail);
   e->checkpoint_dirty = true;
   shard.MarkDirty(e);

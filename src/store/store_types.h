@@ -131,13 +131,17 @@ struct MetricRecord {
   std::string status;  // "healthy", "degraded", "critical", ...
 };
 
-// An opaque engine checkpoint of one agent, and the last execution id it includes.
+enum class CheckpointKind { kAgent, kIntegration };
+
+// An opaque engine checkpoint of one agent (or integration), and the last execution id it
+// includes.
 struct Checkpoint {
   std::string organization_id;
-  std::string agent_id;
+  std::string agent_id;  // the integration's id for kIntegration
   std::string blob;
   int64_t last_execution_id = 0;
   core::Timestamp taken_at;
+  CheckpointKind kind = CheckpointKind::kAgent;
 };
 
 // Counters for /metrics. Monotonic unless noted.

@@ -1,5 +1,6 @@
 #include "server/api/stream_hub.h"
 
+#include <algorithm>
 #include <charconv>
 
 #include "server/api/error_mapping.h"
@@ -57,7 +58,18 @@ std::set<std::string> SplitAgents(std::string_view list) {
 
 StreamHub::StreamHub(StreamHubOptions options, Authenticator& auth, engine::Monitor& monitor,
                      const core::Clock* clock)
-    : options_(options), auth_(auth), monitor_(monitor), clock_(clock) {}
+    : options_(options),
+      auth_(auth),
+      monitor_(monitor),
+      clock_(clock),
+      // Ids continue above every id an earlier run of the server handed out (see first_id_).
+      first_id_(static_cast<uint64_t>(std::max<int64_t>(1, core::ToMicros(clock->Now())))) {}
+
+StreamHub::Org& StreamHub::OrgFor(const std::string& organization_id) {
+  auto [it, created] = orgs_.try_emplace(organization_id);
+  if (created) it->second.next_id = first_id_;
+  return it->second;
+}
 
 const StreamHub::Message& StreamHub::Append(Org& org, std::string type, std::string agent_id,
                                             std::string data_json) {
@@ -118,7 +130,7 @@ std::optional<HttpResponse> StreamHub::Accept(const HttpRequest& request, Stream
     }
   }
   std::lock_guard lock(mu_);
-  Org& org = orgs_[ctx.organization_id];
+  Org& org = OrgFor(ctx.organization_id);
   org.clients.push_back(client);
   by_connection_[connection.get()] = client;
   if (kind == StreamKind::kWebSocket) {
@@ -248,7 +260,7 @@ void StreamHub::OnEvents(std::span<const engine::EngineEvent> events) {
   for (const engine::EngineEvent& e : events) built.emplace_back(&e, EventType(e), EventData(e));
   std::lock_guard lock(mu_);
   for (auto& [e, type, data] : built) {
-    Org& org = orgs_[e->organization_id];
+    Org& org = OrgFor(e->organization_id);
     const Message& m = Append(org, std::move(type), e->agent_id, std::move(data));
     for (const auto& client : org.clients) Deliver(*client, m);
   }
@@ -279,7 +291,7 @@ void StreamHub::PublishSummaries() {
     for (const core::Alert& a : monitor_.OpenAlerts(org_id)) WriteAlert(w, a);
     w.EndArray().Field("timestamp", clock_->Now()).EndObject();
     std::lock_guard lock(mu_);
-    Org& org = orgs_[org_id];
+    Org& org = OrgFor(org_id);
     const Message& m = Append(org, "health:update", "", w.Take());
     for (const auto& client : org.clients) Deliver(*client, m);
   }

@@ -96,6 +96,8 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
     std::vector<std::shared_ptr<Client>> clients;
   };
 
+  // The organization's stream, created on first use. REQUIRES: mu_ held.
+  Org& OrgFor(const std::string& organization_id);
   // REQUIRES: mu_ held.
   const Message& Append(Org& org, std::string type, std::string agent_id, std::string data_json);
   void Deliver(const Client& client, const Message& m);
@@ -108,6 +110,12 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
   Authenticator& auth_;
   engine::Monitor& monitor_;
   const core::Clock* clock_;
+  // The first event id of every organization: the wall clock in microseconds when the hub was
+  // made. Ids then grow by one per message, so a restarted server's ids exceed those of the run
+  // before (unless that run averaged more than a message per microsecond), and a Last-Event-ID
+  // from before a restart resumes with what the client missed since, never with unrelated
+  // events that reused its ids. Below 2^53 (exact in JavaScript) until the 23rd century.
+  const uint64_t first_id_;
   mutable std::mutex mu_;
   std::unordered_map<std::string, Org> orgs_;
   std::unordered_map<const StreamConnection*, std::shared_ptr<Client>> by_connection_;

@@ -108,8 +108,13 @@ Status ServerApp::Restore() {
   std::optional<core::Timestamp> alive_at;
   int64_t replay_from = 0;
   std::unordered_map<std::string, const store::Checkpoint*> blob_of;
+  std::vector<const store::Checkpoint*> integration_blobs;
   for (const store::Checkpoint& c : *checkpoints) {
-    blob_of[Key(c.organization_id, c.agent_id)] = &c;
+    if (c.kind == store::CheckpointKind::kIntegration) {
+      integration_blobs.push_back(&c);
+    } else {
+      blob_of[Key(c.organization_id, c.agent_id)] = &c;
+    }
     alive_at = std::max(alive_at.value_or(c.taken_at), c.taken_at);
     replay_from = std::max(replay_from, c.last_execution_id);
   }
@@ -140,6 +145,13 @@ Status ServerApp::Restore() {
       spdlog::warn("agent {}/{}: {}", c->organization_id, c->agent_id, s.message());
     }
     ++restored;
+  }
+  for (const store::Checkpoint* c : integration_blobs) {
+    if (Status s = monitor_->RestoreIntegration(c->organization_id, c->agent_id, c->blob);
+        !s.ok()) {
+      spdlog::warn("integration {}/{} not restored: {}", c->organization_id, c->agent_id,
+                   s.message());
+    }
   }
   size_t replayed = 0;
   for (;;) {
@@ -186,13 +198,20 @@ void ServerApp::Checkpoint(bool all) {
   int64_t replay_from = 0;
   std::vector<engine::Monitor::AgentCheckpoint> collected =
       monitor_->CollectCheckpoints(all, &replay_from);
-  if (collected.empty()) return;
+  std::vector<engine::Monitor::IntegrationCheckpoint> integrations =
+      monitor_->CollectIntegrationCheckpoints(all);
+  if (collected.empty() && integrations.empty()) return;
   const core::Timestamp now = clock_->Now();
   std::vector<store::Checkpoint> rows;
-  rows.reserve(collected.size());
+  rows.reserve(collected.size() + integrations.size());
   for (auto& c : collected) {
     rows.push_back(store::Checkpoint{std::move(c.organization_id), std::move(c.agent_id),
                                      std::move(c.blob), replay_from, now});
+  }
+  for (auto& c : integrations) {
+    rows.push_back(store::Checkpoint{std::move(c.organization_id), std::move(c.integration_id),
+                                     std::move(c.blob), replay_from, now,
+                                     store::CheckpointKind::kIntegration});
   }
   store_->SaveCheckpoints(std::move(rows));
 }

@@ -104,7 +104,11 @@ class Subsystems::CollectBridge final : public collect::CollectorSink {
       : monitor_(monitor), organization_(std::move(organization)) {}
 
   void OnSystem(const collect::SystemSample& s) override {
-    Set("system", "cpu", SeverityOf(s.cpu_level), "CPU usage " + Percent(s.cpu_percent));
+    // The first sample's CPU is the average since boot, not a reading: it neither raises nor
+    // clears (a cpu alert restored open after a restart keeps its id while it holds).
+    if (!s.cpu_since_boot) {
+      Set("system", "cpu", SeverityOf(s.cpu_level), "CPU usage " + Percent(s.cpu_percent));
+    }
     Set("system", "memory", SeverityOf(s.memory_level),
         "memory usage " + Percent(s.memory_percent));
     Set("system", "swap", SeverityOf(s.swap_level), "swap usage " + Percent(s.swap_percent));
@@ -167,10 +171,11 @@ class Subsystems::CheckBridge final : public CheckSink {
     const AlertSource source = spec.target_type == CheckTargetType::kAgent
                                    ? AlertSource::kAgent
                                    : AlertSource::kIntegration;
-    // Pending (failures not yet past the retries) still counts as up, as in Uptime Kuma.
-    Status s =
-        monitor_.RecordCheckResult(spec.organization_id, source, spec.target_id, spec.id,
-                                   o.state != CheckState::kDown, o.latency_ms, o.detail, o.at);
+    // Pending (failures not yet past the retries) has no verdict: it keeps the check's last one
+    // (up for a new check, as in Uptime Kuma; down for a check restored down after a restart).
+    Status s = monitor_.RecordCheckResult(spec.organization_id, source, spec.target_id, spec.id,
+                                          o.state != CheckState::kDown, o.latency_ms, o.detail,
+                                          o.at, o.state == CheckState::kPending);
     if (!s.ok()) spdlog::warn("check {}/{}: {}", spec.organization_id, spec.id, s.message());
   }
 

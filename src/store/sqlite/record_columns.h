@@ -54,6 +54,8 @@ std::optional<ApiKeyRecord> ReadApiKey(const Statement& s);
 
 inline constexpr const char* kCheckpointColumns =
     "organization_id, agent_id, blob, last_execution_id, taken_at";
+inline constexpr const char* kIntegrationCheckpointColumns =
+    "organization_id, integration_id, blob, last_execution_id, taken_at";
 void BindCheckpoint(Statement& s, const Checkpoint& c);
 Checkpoint ReadCheckpoint(const Statement& s);
 

@@ -121,9 +121,37 @@ CREATE TABLE deliveries (
 CREATE INDEX deliveries_by_alert ON deliveries (organization_id, alert_id, id);
 )sql";
 
+// Version 3: integration checkpoints (their passive statistics and checks survive a restart),
+// and views that show the integer-microsecond timestamps of the tables people query by hand as
+// ISO-8601 UTC text (the tables keep integers: changing them would break users' queries).
+constexpr const char* kIntegrationCheckpointsAndViews = R"sql(
+CREATE TABLE integration_checkpoints (
+  organization_id TEXT NOT NULL, integration_id TEXT NOT NULL, blob BLOB NOT NULL,
+  last_execution_id INTEGER NOT NULL, taken_at INTEGER NOT NULL,
+  PRIMARY KEY (organization_id, integration_id));
+
+CREATE VIEW health_alerts_view AS SELECT *,
+  strftime('%Y-%m-%dT%H:%M:%fZ', timestamp / 1e6, 'unixepoch') AS timestamp_iso,
+  strftime('%Y-%m-%dT%H:%M:%fZ', resolved_at / 1e6, 'unixepoch') AS resolved_at_iso
+  FROM health_alerts;
+CREATE VIEW health_metrics_view AS SELECT *,
+  strftime('%Y-%m-%dT%H:%M:%fZ', timestamp / 1e6, 'unixepoch') AS timestamp_iso
+  FROM health_metrics;
+CREATE VIEW agent_health_realtime_view AS SELECT *,
+  strftime('%Y-%m-%dT%H:%M:%fZ', calculated_at / 1e6, 'unixepoch') AS calculated_at_iso,
+  strftime('%Y-%m-%dT%H:%M:%fZ', last_success_at / 1e6, 'unixepoch') AS last_success_at_iso
+  FROM agent_health_realtime;
+CREATE VIEW alerts_view AS SELECT *,
+  strftime('%Y-%m-%dT%H:%M:%fZ', raised_at / 1e6, 'unixepoch') AS raised_at_iso,
+  strftime('%Y-%m-%dT%H:%M:%fZ', updated_at / 1e6, 'unixepoch') AS updated_at_iso,
+  strftime('%Y-%m-%dT%H:%M:%fZ', resolved_at / 1e6, 'unixepoch') AS resolved_at_iso,
+  strftime('%Y-%m-%dT%H:%M:%fZ', acknowledged_at / 1e6, 'unixepoch') AS acknowledged_at_iso
+  FROM alerts;
+)sql";
+
 const std::vector<Migration>& Migrations() {
-  static const std::vector<Migration> migrations = {{1, kInitialSchema},
-                                                    {2, kResourcesAndDeliveries}};
+  static const std::vector<Migration> migrations = {
+      {1, kInitialSchema}, {2, kResourcesAndDeliveries}, {3, kIntegrationCheckpointsAndViews}};
   return migrations;
 }
 

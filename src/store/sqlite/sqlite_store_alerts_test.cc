@@ -111,6 +111,26 @@ TEST_F(AlertsTest, AlertsUpsertByIdFilterAndMirrorIntoHealthAlerts) {
   sqlite3_close(db);
 }
 
+TEST_F(AlertsTest, ViewsShowTheTimestampsAsIsoText) {
+  auto store = Open();
+  core::Alert a = MakeAlert("o", "alert_3", core::AlertSeverity::kWarning, At(0));
+  a.resolved_at = At(1'500'000);
+  store->RecordAlerts({a});
+  store->Flush();
+  const std::string iso_of = "strftime('%Y-%m-%dT%H:%M:%fZ', ";
+  EXPECT_EQ(QueryInt(Options().path,
+                     "SELECT timestamp_iso = " + iso_of + std::to_string(core::ToMicros(At(0))) +
+                         " / 1e6, 'unixepoch') AND resolved_at_iso = " + iso_of +
+                         std::to_string(core::ToMicros(At(1'500'000))) +
+                         " / 1e6, 'unixepoch') AND timestamp_iso LIKE '____-__-__T__:__:__.___Z' "
+                         "FROM health_alerts_view WHERE id = 'alert_3'"),
+            1);
+  EXPECT_EQ(QueryInt(Options().path,
+                     "SELECT raised_at_iso IS NOT NULL AND acknowledged_at_iso IS NULL FROM "
+                     "alerts_view WHERE id = 'alert_3'"),
+            1);
+}
+
 TEST_F(AlertsTest, MaxAlertNumberIgnoresOtherIds) {
   auto store = Open();
   EXPECT_EQ(*store->MaxAlertNumber(), 0u);

@@ -180,9 +180,20 @@ core::Result<bool> SqliteStore::HasActiveApiKeys() {
 }
 
 core::Result<std::vector<Checkpoint>> SqliteStore::LoadCheckpoints() {
-  return Query<Checkpoint>(readers_, Select(kCheckpointColumns, "FROM agent_checkpoints"),
-                           NoParams(),
-                           [](const Statement& s) { return std::optional(ReadCheckpoint(s)); });
+  auto agents =
+      Query<Checkpoint>(readers_, Select(kCheckpointColumns, "FROM agent_checkpoints"), NoParams(),
+                        [](const Statement& s) { return std::optional(ReadCheckpoint(s)); });
+  if (!agents.ok()) return agents;
+  auto integrations = Query<Checkpoint>(
+      readers_, Select(kIntegrationCheckpointColumns, "FROM integration_checkpoints"), NoParams(),
+      [](const Statement& s) {
+        Checkpoint c = ReadCheckpoint(s);
+        c.kind = CheckpointKind::kIntegration;
+        return std::optional(std::move(c));
+      });
+  if (!integrations.ok()) return integrations;
+  for (Checkpoint& c : *integrations) agents->push_back(std::move(c));
+  return agents;
 }
 
 }  // namespace vitals::store

@@ -106,6 +106,44 @@ TEST_F(RecordsTest, CheckpointsAreReplacedPerAgent) {
   }
 }
 
+TEST_F(RecordsTest, IntegrationCheckpointsAreKeptApartFromAgents) {
+  auto store = Open();
+  store->SaveCheckpoints({{"o", "crm", "agent", 5, At(1)},
+                          {"o", "crm", "v1", 5, At(1), CheckpointKind::kIntegration}});
+  store->SaveCheckpoints({{"o", "crm", "v2", 9, At(2), CheckpointKind::kIntegration}});
+  store->Flush();
+  auto loaded = store->LoadCheckpoints();
+  ASSERT_TRUE(loaded.ok());
+  ASSERT_EQ(loaded->size(), 2u);
+  for (const Checkpoint& c : *loaded) {
+    if (c.kind == CheckpointKind::kIntegration) {
+      EXPECT_EQ(c.blob, "v2");
+      EXPECT_EQ(c.last_execution_id, 9);
+      EXPECT_EQ(c.taken_at, At(2));
+    } else {
+      EXPECT_EQ(c.blob, "agent");
+    }
+  }
+  // Deleting the agent of the same id leaves the integration's checkpoint.
+  ASSERT_TRUE(store->UpsertAgent(FullAgent("o", "crm")).ok());
+  ASSERT_TRUE(store->DeleteAgent("o", "crm").ok());
+  ASSERT_EQ(store->LoadCheckpoints()->size(), 1u);
+}
+
+TEST_F(RecordsTest, TimestampViewsShowIsoText) {
+  auto store = Open();
+  store->SaveCheckpoints({{"o", "a", "", 0, At(0)}});
+  store->Flush();
+  EXPECT_EQ(QueryInt(Options().path,
+                     "SELECT strftime('%Y-%m-%dT%H:%M:%fZ', 1796245255767438 / 1e6, 'unixepoch') "
+                     "= '2026-12-02T21:00:55.767Z'"),
+            1);
+  for (const char* view :
+       {"agent_health_realtime_view", "health_alerts_view", "health_metrics_view", "alerts_view"}) {
+    EXPECT_EQ(QueryInt(Options().path, std::string("SELECT COUNT(*) FROM ") + view), 0) << view;
+  }
+}
+
 TEST_F(RecordsTest, HeartbeatsNewestFirstWithRangeLimitAndLatestPerAgent) {
   auto store = Open();
   std::vector<StoredHeartbeat> rows;

@@ -42,7 +42,9 @@ core::Status WriteContext::Prepare() {
       {&alert_, Insert("INSERT OR REPLACE", "alerts", kAlertColumns, 15)},
       {&health_alert_, Insert("INSERT OR REPLACE", "health_alerts", kHealthAlertColumns, 11)},
       {&metric_, Insert("INSERT", "health_metrics", kMetricColumns, 10)},
-      {&checkpoint_, Insert("INSERT OR REPLACE", "agent_checkpoints", kCheckpointColumns, 5)}};
+      {&checkpoint_, Insert("INSERT OR REPLACE", "agent_checkpoints", kCheckpointColumns, 5)},
+      {&integration_checkpoint_,
+       Insert("INSERT OR REPLACE", "integration_checkpoints", kIntegrationCheckpointColumns, 5)}};
   for (const auto& [stmt, sql] : statements) {
     auto prepared = db_.Prepare(sql);
     if (!prepared.ok()) return prepared.status();
@@ -118,8 +120,14 @@ core::Status WriteContext::Write(const std::vector<MetricRecord>& rows) {
 
 core::Status WriteContext::Write(const std::vector<Checkpoint>& rows) {
   for (const Checkpoint& c : rows) {
-    BindCheckpoint(checkpoint_, c);
-    if (core::Status s = checkpoint_.Run("save agent_checkpoints"); !s.ok()) return s;
+    const bool agent = c.kind == CheckpointKind::kAgent;
+    Statement& stmt = agent ? checkpoint_ : integration_checkpoint_;
+    BindCheckpoint(stmt, c);
+    if (core::Status s =
+            stmt.Run(agent ? "save agent_checkpoints" : "save integration_checkpoints");
+        !s.ok()) {
+      return s;
+    }
   }
   return core::Status::Ok();
 }

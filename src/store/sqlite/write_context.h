@@ -42,6 +42,7 @@ class WriteContext {
   Statement health_alert_;
   Statement metric_;
   Statement checkpoint_;
+  Statement integration_checkpoint_;
   std::string scratch_;
 };
 
