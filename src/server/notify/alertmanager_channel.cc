@@ -5,26 +5,31 @@
 namespace vitals::server {
 
 std::string AlertmanagerAlertsJson(const Payload& p, const AlertmanagerOptions& options) {
-  const core::Alert& a = p.alert;
-  const core::Timestamp ends_at = a.resolved_at ? *a.resolved_at : p.sent_at + options.hold_for;
+  const core::Incident& i = p.incident;
+  const core::Timestamp ends_at = i.resolved_at ? *i.resolved_at : p.sent_at + options.hold_for;
+  std::string description;
+  for (const core::Alert& a : i.alerts) {
+    if (!description.empty()) description += '\n';
+    description += a.type + " (" + std::string(core::AlertSeverityName(a.severity)) +
+                   (a.open() ? "" : ", resolved") + "): " + a.message;
+  }
   JsonWriter w;
   w.BeginArray().BeginObject().Key("labels").BeginObject();
-  w.Field("alertname", a.type.empty() ? std::string("vitals") : a.type)
-      .Field("severity", core::AlertSeverityName(a.severity))
-      .Field("source_type", core::AlertSourceName(a.source_type))
-      .Field("source_id", a.source_id)
-      .Field("organization", a.organization_id)
-      .Field("vitals_alert_id", a.id)
+  w.Field("alertname", i.cause.empty() ? std::string("vitals") : i.cause)
+      .Field("incident", i.id)
+      .Field("severity", core::AlertSeverityName(i.severity))
+      .Field("source_type", core::AlertSourceName(i.source_type))
+      .Field("source_id", i.source_id)
+      .Field("organization", i.organization_id)
       .EndObject();
   w.Key("annotations")
       .BeginObject()
-      .Field("summary", a.message)
-      .Field("description", std::string(core::AlertSourceName(a.source_type)) + " " + a.source_id +
-                                ": " + a.message)
+      .Field("summary", i.title)
+      .Field("description", description)
       .EndObject();
-  w.Field("startsAt", a.raised_at).Field("endsAt", ends_at);
+  w.Field("startsAt", i.opened_at).Field("endsAt", ends_at);
   if (!options.external_url.empty()) {
-    w.Field("generatorURL", options.external_url + "/api/health/alerts");
+    w.Field("generatorURL", options.external_url + "/api/health/incidents");
   }
   w.EndObject().EndArray();
   return w.Take();

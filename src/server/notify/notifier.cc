@@ -82,37 +82,56 @@ void Notifier::Stop() {
 }
 
 void Notifier::OnEvents(std::span<const engine::EngineEvent> events) {
-  size_t added = 0;
+  Batch batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const engine::EngineEvent& e : events) {
       if (e.kind != engine::EngineEventKind::kAlert || !e.alert) continue;
-      if (stopping_ || inbox_.size() >= options_.max_queue) {
+      if (stopping_ || inbox_changes_ >= options_.max_queue) {
         ++dropped_;
         continue;
       }
-      inbox_.push_back(e.alert);
-      ++added;
+      batch.push_back(e.alert);
+      ++inbox_changes_;
     }
+    if (batch.empty()) return;
+    inbox_.push_back(std::move(batch));
   }
-  if (added > 0) work_cv_.notify_all();
+  work_cv_.notify_all();
+}
+
+SteadyClock::time_point Notifier::NextIncidentWake() {
+  std::optional<core::Timestamp> due;
+  {
+    std::lock_guard<std::mutex> p(policy_mu_);
+    due = tracker_.NextDue();
+  }
+  if (!due) return SteadyClock::time_point::max();
+  const core::Duration wait = std::max(core::Duration(0), *due - clock_->Now());
+  return SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(wait);
 }
 
 void Notifier::DispatchLoop() {
   auto next_repeat = SteadyClock::now() + options_.repeat_check;
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    work_cv_.wait_until(lock, next_repeat, [this] { return stopping_ || !inbox_.empty(); });
-    std::vector<std::shared_ptr<const core::AlertChange>> batch(inbox_.begin(), inbox_.end());
+    lock.unlock();
+    const auto wake = std::min(next_repeat, NextIncidentWake());
+    lock.lock();
+    work_cv_.wait_until(lock, wake, [this] { return stopping_ || !inbox_.empty(); });
+    std::vector<Batch> batches(std::make_move_iterator(inbox_.begin()),
+                               std::make_move_iterator(inbox_.end()));
     inbox_.clear();
-    const bool repeat_due = SteadyClock::now() >= next_repeat;
-    if (batch.empty() && !repeat_due) {
+    inbox_changes_ = 0;
+    const auto steady_now = SteadyClock::now();
+    const bool repeat_due = steady_now >= next_repeat;
+    if (batches.empty() && !repeat_due && steady_now < wake) {
       if (stopping_) break;
       continue;
     }
     dispatching_ = true;
     lock.unlock();
-    Dispatch(batch);
+    Dispatch(batches);
     if (repeat_due) {
       const core::Timestamp now = clock_->Now();
       std::vector<Decision> due;
@@ -124,25 +143,53 @@ void Notifier::DispatchLoop() {
       Enqueue(std::move(due));
       next_repeat = SteadyClock::now() + options_.repeat_check;
     }
+    size_t awaiting = 0;
+    {
+      std::lock_guard<std::mutex> p(policy_mu_);
+      awaiting = tracker_.pending_openings();
+    }
     lock.lock();
+    awaiting_openings_ = awaiting;
     dispatching_ = false;
     idle_cv_.notify_all();
+    if (stopping_ && inbox_.empty()) break;
   }
 }
 
-void Notifier::Dispatch(const std::vector<std::shared_ptr<const core::AlertChange>>& changes) {
-  for (const auto& change : changes) {
-    AgentInfo agent;
-    if (lookup_ && change->alert.source_type == core::AlertSource::kAgent) {
-      agent = lookup_(change->alert.organization_id, change->alert.source_id);
+void Notifier::Dispatch(const std::vector<Batch>& batches) {
+  // The tracker and the policy under policy_mu_; the agent lookups (the Monitor's locks) outside.
+  std::vector<IncidentChange> changes;
+  const core::Timestamp now = clock_->Now();
+  {
+    std::lock_guard<std::mutex> p(policy_mu_);
+    for (const Batch& batch : batches) {
+      std::vector<core::AlertChange> alert_changes;
+      alert_changes.reserve(batch.size());
+      for (const auto& c : batch) alert_changes.push_back(*c);
+      std::vector<IncidentChange> out = tracker_.OnChanges(alert_changes, now);
+      changes.insert(changes.end(), std::make_move_iterator(out.begin()),
+                     std::make_move_iterator(out.end()));
     }
-    std::vector<Decision> decisions;
-    {
-      std::lock_guard<std::mutex> p(policy_mu_);
-      decisions = policy_.OnChange(*change, agent, clock_->Now());
-    }
-    Enqueue(std::move(decisions));
+    if (batches.empty()) changes = tracker_.Due(now);
   }
+  if (changes.empty()) return;
+  std::vector<AgentInfo> agents(changes.size());
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const core::Incident& incident = changes[i].incident;
+    if (lookup_ && incident.source_type == core::AlertSource::kAgent) {
+      agents[i] = lookup_(incident.organization_id, incident.source_id);
+    }
+  }
+  std::vector<Decision> decisions;
+  {
+    std::lock_guard<std::mutex> p(policy_mu_);
+    for (size_t i = 0; i < changes.size(); ++i) {
+      std::vector<Decision> d = policy_.OnChange(changes[i], agents[i], now);
+      decisions.insert(decisions.end(), std::make_move_iterator(d.begin()),
+                       std::make_move_iterator(d.end()));
+    }
+  }
+  Enqueue(std::move(decisions));
 }
 
 void Notifier::Enqueue(std::vector<Decision> decisions) {
@@ -213,9 +260,10 @@ bool Notifier::Attempt(Job& job) {
   auto channel = MakeChannel(d.route, options_);
   std::string detail;
   core::Status status = channel.ok()
-                            ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id,
-                                                          d.change, d.alert, clock_->Now()},
-                                                  &detail)
+                            ? (*channel)->Deliver(
+                                  Payload{d.route.organization_id, d.route.id, d.change,
+                                          d.incident, clock_->Now(), d.idempotency_key},
+                                  &detail)
                             : channel.status();
   if (status.ok()) {
     ++delivered_;
@@ -241,7 +289,8 @@ void Notifier::Record(const Decision& d, int attempt, std::string_view outcome,
                       std::string detail) {
   store::DeliveryRecord r;
   r.organization_id = d.route.organization_id;
-  r.alert_id = d.alert.id;
+  // The log's alert_id column names the incident ("incident_<n>"): deliveries are per incident.
+  r.alert_id = d.incident.id;
   r.route_id = d.route.id;
   r.change = d.change;
   r.attempt = attempt;
@@ -251,7 +300,9 @@ void Notifier::Record(const Decision& d, int attempt, std::string_view outcome,
   (void)store_.RecordDelivery(r);  // a failed log write is the store's to count and log
 }
 
-bool Notifier::IdleLocked() const { return inbox_.empty() && !dispatching_ && pending_jobs_ == 0; }
+bool Notifier::IdleLocked() const {
+  return inbox_.empty() && !dispatching_ && pending_jobs_ == 0 && awaiting_openings_ == 0;
+}
 
 bool Notifier::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);
