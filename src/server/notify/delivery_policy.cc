@@ -101,8 +101,8 @@ void DeliveryPolicy::Note(Tracked& t, const Decision& d, core::Timestamp now) {
   }
 }
 
-std::vector<Decision> DeliveryPolicy::OnChange(const IncidentChange& change,
-                                               const AgentInfo& agent, core::Timestamp now) {
+std::vector<Decision> DeliveryPolicy::OnChange(const IncidentChange& change, const AgentInfo& agent,
+                                               core::Timestamp now) {
   std::vector<Decision> out;
   const core::Incident& incident = change.incident;
   const std::string name(IncidentChangeName(change.kind));

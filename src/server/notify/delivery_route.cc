@@ -45,8 +45,7 @@ bool DeliveryRoute::Matches(const core::Alert& alert) const {
 
 bool DeliveryRoute::Matches(const core::Incident& incident) const {
   return AllowedBy(severities, incident.severity) &&
-         AllowedBy(source_types, incident.source_type) &&
-         AllowedBy(source_ids, incident.source_id);
+         AllowedBy(source_types, incident.source_type) && AllowedBy(source_ids, incident.source_id);
 }
 
 core::Status DeliveryRoute::Validate() const {

@@ -39,7 +39,8 @@ void IncidentTracker::Apply(const core::AlertChange& change, core::Timestamp now
     o.incident.organization_id = a.organization_id;
     o.incident.source_type = a.source_type;
     o.incident.source_id = a.source_id;
-    o.due = now + options_.window;
+    // From the change's own time (not when the dispatcher got to it), never later than now.
+    o.due = std::min(now, a.updated_at) + options_.window;
     it = open_.emplace(key, std::move(o)).first;
   }
   Open& o = it->second;

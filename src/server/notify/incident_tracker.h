@@ -3,9 +3,9 @@
 // when its paging severity rises, one when it resolves.
 //
 // Rules (issue 15):
-//  - Grouping window: an incident's opening is emitted `window` after its first alert was seen,
-//    carrying every alert that joined it meanwhile; window 0 emits it at the end of the batch
-//    (one OnChanges call) that opened it.
+//  - Grouping window: an incident's opening is emitted `window` after its first alert's change
+//    (its updated_at, or `now` if earlier), carrying every alert that joined it meanwhile;
+//    window 0 emits it at the end of the batch (one OnChanges call) that opened it.
 //  - An opening pages only when a non-implied open member's raise had notify=true (AlertSlot's
 //    cooldown and flapping). Otherwise the incident stays silent until it becomes steady: a
 //    flapping alert stops flapping while still active, a member's raise is notified, or, open and
@@ -76,12 +76,13 @@ class IncidentTracker final {
   struct Open {
     core::Incident incident;
     Phase phase = Phase::kPending;
-    core::Timestamp due;                           // kPending: when the opening is emitted
-    std::set<std::string> notified_raises;         // member ids whose raise had notify=true
-    std::optional<core::AlertSeverity> sent;       // paging severity last notified
+    core::Timestamp due;                      // kPending: when the opening is emitted
+    std::set<std::string> notified_raises;    // member ids whose raise had notify=true
+    std::optional<core::AlertSeverity> sent;  // paging severity last notified
   };
 
-  void Apply(const core::AlertChange& change, core::Timestamp now, std::vector<IncidentChange>* out);
+  void Apply(const core::AlertChange& change, core::Timestamp now,
+             std::vector<IncidentChange>* out);
   // kSilent → kOpened when it has become steady (see the rules).
   bool Steady(const SourceKey& key, const Open& o, core::Timestamp now) const;
   // Whether a non-implied open member's raise was notified.
