@@ -1,6 +1,6 @@
 // Delivery to a real Prometheus Alertmanager (started by testing/run_with_alertmanager.sh, whose
-// URL arrives in ALERTMANAGER_URL): a raise shows up active with vitals' labels, its resolution
-// makes it resolved (gone from the active list).
+// URL arrives in ALERTMANAGER_URL): an incident's opening shows up as one active alert with
+// vitals' labels, its resolution makes it resolved (gone from the active list).
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
@@ -16,7 +16,7 @@
 namespace vitals::server {
 namespace {
 
-// The state ("active", "suppressed", "unprocessed") of the alert with vitals_alert_id `id` as
+// The state ("active", "suppressed", "unprocessed") of the alert with label incident=`id` as
 // Alertmanager lists it, "" when it is not listed, "error: ..." when the listing failed.
 std::string StateOf(const HttpTarget& am, const std::string& id, std::string* labels_out) {
   HttpClient client(am.host, am.port);
@@ -28,7 +28,7 @@ std::string StateOf(const HttpTarget& am, const std::string& id, std::string* la
   if (parser.parse(r->body).get_array().get(alerts)) return "error: not an array: " + r->body;
   for (simdjson::dom::element a : alerts) {
     std::string_view alert_id, state;
-    if (a["labels"]["vitals_alert_id"].get_string().get(alert_id) || alert_id != id) continue;
+    if (a["labels"]["incident"].get_string().get(alert_id) || alert_id != id) continue;
     if (labels_out) *labels_out = simdjson::minify(a["labels"]);
     if (a["status"]["state"].get_string().get(state)) return "error: no status.state";
     return std::string(state);
@@ -48,7 +48,7 @@ std::string WaitForState(const HttpTarget& am, const std::string& id, std::strin
   return state;
 }
 
-TEST(AlertmanagerTest, RaiseIsActiveWithVitalsLabelsAndResolutionResolvesIt) {
+TEST(AlertmanagerTest, AnIncidentIsOneActiveAlertWithVitalsLabelsAndItsResolutionResolvesIt) {
   const char* url = std::getenv("ALERTMANAGER_URL");
   if (!url) GTEST_SKIP() << "ALERTMANAGER_URL not set (run through run_with_alertmanager.sh)";
   auto am = HttpTarget::Parse(url);
@@ -88,6 +88,7 @@ TEST(AlertmanagerTest, RaiseIsActiveWithVitalsLabelsAndResolutionResolvesIt) {
     a.message = "crawler-7 missed 3 heartbeats";
     a.raised_at = clock->Now() - core::Seconds(5);
     a.updated_at = a.raised_at;
+    const std::string incident = core::IncidentIdFor(a.id);
     engine::EngineEvent e;
     e.kind = engine::EngineEventKind::kAlert;
     e.organization_id = "acme";
@@ -96,10 +97,11 @@ TEST(AlertmanagerTest, RaiseIsActiveWithVitalsLabelsAndResolutionResolvesIt) {
     ASSERT_TRUE(notifier.WaitIdle(std::chrono::seconds(10)));
 
     std::string labels;
-    EXPECT_EQ(WaitForState(*am, a.id, "active", &labels), "active");
+    EXPECT_EQ(WaitForState(*am, incident, "active", &labels), "active");
+    const std::string incident_label = R"("incident":")" + incident + "\"";
     for (const char* label :
          {R"("alertname":"heartbeat")", R"("severity":"critical")", R"("source_type":"agent")",
-          R"("source_id":"crawler-7")", R"("organization":"acme")"}) {
+          R"("source_id":"crawler-7")", R"("organization":"acme")", incident_label.c_str()}) {
       EXPECT_NE(labels.find(label), std::string::npos) << label << " in " << labels;
     }
 
@@ -109,9 +111,9 @@ TEST(AlertmanagerTest, RaiseIsActiveWithVitalsLabelsAndResolutionResolvesIt) {
     e.alert = std::make_shared<const core::AlertChange>(change);
     notifier.OnEvents(std::span<const engine::EngineEvent>(&e, 1));
     ASSERT_TRUE(notifier.WaitIdle(std::chrono::seconds(10)));
-    EXPECT_EQ(WaitForState(*am, a.id, ""), "") << "still listed after its resolution";
+    EXPECT_EQ(WaitForState(*am, incident, ""), "") << "still listed after its resolution";
 
-    auto log = (*store)->QueryDeliveries("acme", a.id, 10);
+    auto log = (*store)->QueryDeliveries("acme", incident, 10);
     ASSERT_TRUE(log.ok());
     ASSERT_EQ(log->size(), 2u);
     EXPECT_EQ((*log)[0].change, "resolved");
