@@ -136,6 +136,13 @@ std::vector<IncidentChange> IncidentTracker::Due(core::Timestamp now) {
   return out;
 }
 
+std::vector<IncidentChange> IncidentTracker::FlushOpenings(core::Timestamp now) {
+  for (auto& [key, o] : open_) {
+    if (o.phase == Phase::kPending) o.due = std::min(o.due, now);
+  }
+  return Due(now);
+}
+
 std::optional<core::Timestamp> IncidentTracker::NextDue() const {
   std::optional<core::Timestamp> next;
   auto consider = [&](core::Timestamp t) { next = next ? std::min(*next, t) : t; };

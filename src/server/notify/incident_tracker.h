@@ -58,6 +58,8 @@ class IncidentTracker final {
                                         core::Timestamp now);
   // Openings whose window has passed, and silent incidents whose cooldown has.
   std::vector<IncidentChange> Due(core::Timestamp now);
+  // Due(now) with every grouping window ended: for a notifier that is stopping.
+  std::vector<IncidentChange> FlushOpenings(core::Timestamp now);
   // The earliest time Due() would emit something; nullopt when nothing waits.
   std::optional<core::Timestamp> NextDue() const;
 

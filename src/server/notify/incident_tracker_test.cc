@@ -105,6 +105,16 @@ TEST(IncidentTrackerTest, AlertsRaisedWithinTheWindowJoinOneOpening) {
   EXPECT_EQ(Names(t.Due(At(7))), (V{"raised incident_5 1"}));
 }
 
+TEST(IncidentTrackerTest, FlushingSendsPendingOpeningsButNotSilentIncidents) {
+  IncidentTracker t = Tracker(60);
+  Alerts a;
+  Feed(t, {a.Raise("alert_1", "heartbeat", 0)}, 0);
+  Feed(t, {a.Raise("alert_2", "heartbeat", 0, AlertSeverity::kCritical, false, "a2")}, 0);
+  EXPECT_EQ(Names(t.FlushOpenings(At(1))), (V{"raised incident_1 1"}));
+  EXPECT_EQ(t.pending_openings(), 0u);
+  EXPECT_EQ(t.open(), 2u);
+}
+
 TEST(IncidentTrackerTest, WindowZeroOpensWithTheBatchThatRaisedIt) {
   IncidentTracker t = Tracker(0);
   Alerts a;

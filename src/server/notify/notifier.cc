@@ -100,98 +100,6 @@ void Notifier::OnEvents(std::span<const engine::EngineEvent> events) {
   work_cv_.notify_all();
 }
 
-SteadyClock::time_point Notifier::NextIncidentWake() {
-  std::optional<core::Timestamp> due;
-  {
-    std::lock_guard<std::mutex> p(policy_mu_);
-    due = tracker_.NextDue();
-  }
-  if (!due) return SteadyClock::time_point::max();
-  const core::Duration wait = std::max(core::Duration(0), *due - clock_->Now());
-  return SteadyClock::now() + std::chrono::duration_cast<SteadyClock::duration>(wait);
-}
-
-void Notifier::DispatchLoop() {
-  auto next_repeat = SteadyClock::now() + options_.repeat_check;
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    lock.unlock();
-    const auto wake = std::min(next_repeat, NextIncidentWake());
-    lock.lock();
-    work_cv_.wait_until(lock, wake, [this] { return stopping_ || !inbox_.empty(); });
-    std::vector<Batch> batches(std::make_move_iterator(inbox_.begin()),
-                               std::make_move_iterator(inbox_.end()));
-    inbox_.clear();
-    inbox_changes_ = 0;
-    const auto steady_now = SteadyClock::now();
-    const bool repeat_due = steady_now >= next_repeat;
-    if (batches.empty() && !repeat_due && steady_now < wake) {
-      if (stopping_) break;
-      continue;
-    }
-    dispatching_ = true;
-    lock.unlock();
-    Dispatch(batches);
-    if (repeat_due) {
-      const core::Timestamp now = clock_->Now();
-      std::vector<Decision> due;
-      {
-        std::lock_guard<std::mutex> p(policy_mu_);
-        due = policy_.DueRepeats(now);
-        policy_.PruneWindows(now);
-      }
-      Enqueue(std::move(due));
-      next_repeat = SteadyClock::now() + options_.repeat_check;
-    }
-    size_t awaiting = 0;
-    {
-      std::lock_guard<std::mutex> p(policy_mu_);
-      awaiting = tracker_.pending_openings();
-    }
-    lock.lock();
-    awaiting_openings_ = awaiting;
-    dispatching_ = false;
-    idle_cv_.notify_all();
-    if (stopping_ && inbox_.empty()) break;
-  }
-}
-
-void Notifier::Dispatch(const std::vector<Batch>& batches) {
-  // The tracker and the policy under policy_mu_; the agent lookups (the Monitor's locks) outside.
-  std::vector<IncidentChange> changes;
-  const core::Timestamp now = clock_->Now();
-  {
-    std::lock_guard<std::mutex> p(policy_mu_);
-    for (const Batch& batch : batches) {
-      std::vector<core::AlertChange> alert_changes;
-      alert_changes.reserve(batch.size());
-      for (const auto& c : batch) alert_changes.push_back(*c);
-      std::vector<IncidentChange> out = tracker_.OnChanges(alert_changes, now);
-      changes.insert(changes.end(), std::make_move_iterator(out.begin()),
-                     std::make_move_iterator(out.end()));
-    }
-    if (batches.empty()) changes = tracker_.Due(now);
-  }
-  if (changes.empty()) return;
-  std::vector<AgentInfo> agents(changes.size());
-  for (size_t i = 0; i < changes.size(); ++i) {
-    const core::Incident& incident = changes[i].incident;
-    if (lookup_ && incident.source_type == core::AlertSource::kAgent) {
-      agents[i] = lookup_(incident.organization_id, incident.source_id);
-    }
-  }
-  std::vector<Decision> decisions;
-  {
-    std::lock_guard<std::mutex> p(policy_mu_);
-    for (size_t i = 0; i < changes.size(); ++i) {
-      std::vector<Decision> d = policy_.OnChange(changes[i], agents[i], now);
-      decisions.insert(decisions.end(), std::make_move_iterator(d.begin()),
-                       std::make_move_iterator(d.end()));
-    }
-  }
-  Enqueue(std::move(decisions));
-}
-
 void Notifier::Enqueue(std::vector<Decision> decisions) {
   size_t added = 0;
   for (Decision& d : decisions) {
@@ -229,7 +137,11 @@ void Notifier::DeliveryLoop() {
   BlockSigpipe();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    if (stopping_ && (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) break;
+    // The dispatcher's last act is to send the openings still in their grouping window.
+    if (stopping_ && dispatcher_done_ &&
+        (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) {
+      break;
+    }
     auto next = SteadyClock::now() + std::chrono::seconds(1);
     if (stopping_) next = std::min(next, stop_deadline_);
     auto it = NextReady(&next);

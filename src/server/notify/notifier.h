@@ -141,7 +141,8 @@ class Notifier final : public engine::MonitorListener {
   void DispatchLoop();
   void DeliveryLoop();
   using Batch = std::vector<std::shared_ptr<const core::AlertChange>>;
-  void Dispatch(const std::vector<Batch>& batches);
+  // `flush` (stopping, with no batches): openings still in their window are emitted now.
+  void Dispatch(const std::vector<Batch>& batches, bool flush);
   // When the tracker next needs the dispatcher (a grouping window or a cooldown ends).
   std::chrono::steady_clock::time_point NextIncidentWake();
   void Enqueue(std::vector<Decision> decisions);
@@ -174,6 +175,7 @@ class Notifier final : public engine::MonitorListener {
   size_t pending_jobs_ = 0;
   bool started_ = false;
   bool stopping_ = false;
+  bool dispatcher_done_ = false;  // the dispatcher has exited (workers may then stop)
   std::chrono::steady_clock::time_point stop_deadline_;
   std::thread dispatcher_;
   std::vector<std::thread> workers_;

@@ -272,6 +272,21 @@ TEST_F(NotifierTest, TheDispatcherSendsTheOpeningWhenTheGroupingWindowEnds) {
   EXPECT_NE(receiver.requests()[0].body.find(R"("alert_count":2)"), std::string::npos);
 }
 
+TEST_F(NotifierTest, StopSendsTheOpeningsStillInTheirWindow) {
+  Receiver receiver;
+  NotifierOptions o = Fast();
+  o.incident_window = core::Seconds(3600);
+  Notifier& n = Make(o);
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  EXPECT_FALSE(n.WaitIdle(std::chrono::milliseconds(100)));
+  n.Stop();
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[0]), "raised");
+  EXPECT_EQ(n.stats().abandoned, 0u);
+}
+
 TEST_F(NotifierTest, SeededIncidentsAreResolvedAfterARestartNotAnnouncedAgain) {
   Receiver receiver;
   Notifier& n = Make();
