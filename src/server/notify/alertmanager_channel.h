@@ -10,7 +10,7 @@
 // while it is open, and resolves on its own within `hold_for` should vitals stop. A resolution
 // is sent with endsAt = resolved_at.
 // Labels identify an Alertmanager alert: when an escalation changes the severity (or the worst
-// cause), the alert under the old labels ends by itself within `hold_for`.
+// cause), the same post ends the alert under the old labels (endsAt = now).
 #pragma once
 
 #include <string>
@@ -25,7 +25,8 @@ struct AlertmanagerOptions {
   std::string external_url;  // vitals' own base URL for generatorURL; "" leaves it out
 };
 
-// The request body: a one-element array of postableAlert (exposed for tests).
+// The request body: an array of postableAlert — the incident, and the alert it superseded if
+// any (exposed for tests).
 std::string AlertmanagerAlertsJson(const Payload& payload, const AlertmanagerOptions& options);
 
 class AlertmanagerChannel final : public Channel {

@@ -48,6 +48,26 @@ std::string WaitForState(const HttpTarget& am, const std::string& id, std::strin
   return state;
 }
 
+// The severity labels of the active alerts of incident `id`, in listing order ("critical"),
+// or "error: ..." when the listing failed.
+std::string ActiveSeverities(const HttpTarget& am, const std::string& id) {
+  HttpClient client(am.host, am.port);
+  auto r = client.Request(Method::kGet, "/api/v2/alerts?active=true");
+  if (!r.ok() || r->status != 200) return "error: listing failed";
+  simdjson::dom::parser parser;
+  simdjson::dom::array alerts;
+  if (parser.parse(r->body).get_array().get(alerts)) return "error: not an array: " + r->body;
+  std::string out;
+  for (simdjson::dom::element a : alerts) {
+    std::string_view incident, severity, state;
+    if (a["labels"]["incident"].get_string().get(incident) || incident != id) continue;
+    if (a["status"]["state"].get_string().get(state) || state != "active") continue;
+    if (a["labels"]["severity"].get_string().get(severity)) return "error: no severity";
+    out += (out.empty() ? "" : ",") + std::string(severity);
+  }
+  return out;
+}
+
 TEST(AlertmanagerTest, AnIncidentIsOneActiveAlertWithVitalsLabelsAndItsResolutionResolvesIt) {
   const char* url = std::getenv("ALERTMANAGER_URL");
   if (!url) GTEST_SKIP() << "ALERTMANAGER_URL not set (run through run_with_alertmanager.sh)";
@@ -81,7 +101,7 @@ TEST(AlertmanagerTest, AnIncidentIsOneActiveAlertWithVitalsLabelsAndItsResolutio
     core::Alert& a = change.alert;
     a.id = "alert_" + std::to_string(::getpid());
     a.organization_id = "acme";
-    a.severity = core::AlertSeverity::kCritical;
+    a.severity = core::AlertSeverity::kWarning;
     a.source_type = core::AlertSource::kAgent;
     a.source_id = "crawler-7";
     a.type = "heartbeat";
@@ -100,10 +120,25 @@ TEST(AlertmanagerTest, AnIncidentIsOneActiveAlertWithVitalsLabelsAndItsResolutio
     EXPECT_EQ(WaitForState(*am, incident, "active", &labels), "active");
     const std::string incident_label = R"("incident":")" + incident + "\"";
     for (const char* label :
-         {R"("alertname":"heartbeat")", R"("severity":"critical")", R"("source_type":"agent")",
+         {R"("alertname":"heartbeat")", R"("severity":"warning")", R"("source_type":"agent")",
           R"("source_id":"crawler-7")", R"("organization":"acme")", incident_label.c_str()}) {
       EXPECT_NE(labels.find(label), std::string::npos) << label << " in " << labels;
     }
+
+    // Escalated: the incident stays one active alert in Alertmanager, now critical.
+    change.kind = core::AlertChangeKind::kEscalated;
+    a.severity = core::AlertSeverity::kCritical;
+    a.updated_at = clock->Now();
+    e.alert = std::make_shared<const core::AlertChange>(change);
+    notifier.OnEvents(std::span<const engine::EngineEvent>(&e, 1));
+    ASSERT_TRUE(notifier.WaitIdle(std::chrono::seconds(10)));
+    std::string severities;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while ((severities = ActiveSeverities(*am, incident)) != "critical" &&
+           std::chrono::steady_clock::now() < deadline) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    EXPECT_EQ(severities, "critical");
 
     change.kind = core::AlertChangeKind::kResolved;
     a.resolved_at = clock->Now() - core::Millis(10);
@@ -115,11 +150,12 @@ TEST(AlertmanagerTest, AnIncidentIsOneActiveAlertWithVitalsLabelsAndItsResolutio
 
     auto log = (*store)->QueryDeliveries("acme", incident, 10);
     ASSERT_TRUE(log.ok());
-    ASSERT_EQ(log->size(), 2u);
+    ASSERT_EQ(log->size(), 3u);
     EXPECT_EQ((*log)[0].change, "resolved");
     EXPECT_EQ((*log)[0].outcome, "delivered");
-    EXPECT_EQ((*log)[1].change, "raised");
-    EXPECT_EQ((*log)[1].detail, "HTTP 200");
+    EXPECT_EQ((*log)[1].change, "escalated");
+    EXPECT_EQ((*log)[2].change, "raised");
+    EXPECT_EQ((*log)[2].detail, "HTTP 200");
   }
   store->reset();
   std::filesystem::remove_all(dir);

@@ -1,6 +1,7 @@
 // Channel: one way of telling someone about an incident change. Each route has one.
 #pragma once
 
+#include <optional>
 #include <string>
 
 #include "core/alert.h"
@@ -10,6 +11,13 @@
 
 namespace vitals::server {
 
+// What identifies an incident's Alertmanager alert besides its id and source.
+struct IncidentLabels {
+  core::AlertSeverity severity = core::AlertSeverity::kWarning;
+  std::string cause;
+  bool operator==(const IncidentLabels&) const = default;
+};
+
 // One incident change as it is delivered.
 struct Payload {
   std::string organization_id;
@@ -18,6 +26,9 @@ struct Payload {
   core::Incident incident;
   core::Timestamp sent_at;
   std::string idempotency_key;  // the same for every attempt of one delivery
+  // The severity and cause last delivered on this route when they have changed since (an
+  // escalation): Alertmanager ends the alert under those labels.
+  std::optional<IncidentLabels> superseded;
 
   // The incident's worst cause (core::WorstCause); an empty alert for an alert-less incident.
   const core::Alert& cause() const;

@@ -69,7 +69,7 @@ bool DeliveryPolicy::IntegrationDown(const std::string& organization_id,
 Decision DeliveryPolicy::Decide(const DeliveryRoute& route, std::string change, Tracked& t,
                                 core::Timestamp now, bool resolution) const {
   const core::Incident& incident = t.incident;
-  Decision d{route, std::move(change), incident, DeliveryAction::kDeliver, {}, {}};
+  Decision d{route, std::move(change), incident, DeliveryAction::kDeliver, {}, {}, {}};
   d.idempotency_key = incident.id + ":" + d.change + ":" + std::to_string(++t.sequence);
   const core::Alert* worst = core::WorstCause(incident.alerts);
   if (!worst) return d;
@@ -93,12 +93,19 @@ Decision DeliveryPolicy::Decide(const DeliveryRoute& route, std::string change, 
   return d;
 }
 
-void DeliveryPolicy::Note(Tracked& t, const Decision& d, core::Timestamp now) {
+void DeliveryPolicy::Note(Tracked& t, Decision& d, core::Timestamp now) {
   t.last_sent = now;
   if (d.action == DeliveryAction::kDeliver) {
     t.delivered = true;
     t.last_refresh = now;
+    Label(t, d);
   }
+}
+
+void DeliveryPolicy::Label(Tracked& t, Decision& d) {
+  const IncidentLabels labels{d.incident.severity, d.incident.cause};
+  if (t.sent_labels && *t.sent_labels != labels) d.superseded = t.sent_labels;
+  t.sent_labels = labels;
 }
 
 std::vector<Decision> DeliveryPolicy::OnChange(const IncidentChange& change, const AgentInfo& agent,
@@ -121,7 +128,9 @@ std::vector<Decision> DeliveryPolicy::OnChange(const IncidentChange& change, con
       case IncidentChangeKind::kResolved:
         if (tracked == tracked_.end()) continue;
         if (tracked->second.delivered) {
-          out.push_back(Decide(route, name, tracked->second, now, /*resolution=*/true));
+          Decision d = Decide(route, name, tracked->second, now, /*resolution=*/true);
+          if (d.action == DeliveryAction::kDeliver) Label(tracked->second, d);
+          out.push_back(std::move(d));
         }
         tracked_.erase(tracked);
         continue;
@@ -151,6 +160,7 @@ void DeliveryPolicy::Seed(const core::Incident& incident, const AgentInfo& agent
     t.last_sent = now;
     t.last_refresh = now;
     t.delivered = true;
+    t.sent_labels = IncidentLabels{incident.severity, incident.cause};
   }
 }
 
@@ -170,8 +180,9 @@ std::vector<Decision> DeliveryPolicy::DueRepeats(core::Timestamp now) {
     if (r.kind == ChannelKind::kAlertmanager && t.delivered &&
         now - t.last_refresh >= options_.refresh_interval) {
       t.last_refresh = now;
-      Decision d{r, "refresh", t.incident, DeliveryAction::kDeliver, {}, {}};
+      Decision d{r, "refresh", t.incident, DeliveryAction::kDeliver, {}, {}, {}};
       d.idempotency_key = t.incident.id + ":refresh:" + std::to_string(++t.sequence);
+      Label(t, d);
       out.push_back(std::move(d));
     }
   }

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <tuple>
@@ -32,6 +33,7 @@
 
 #include "core/alert.h"
 #include "core/incident.h"
+#include "server/notify/channel.h"
 #include "server/notify/delivery_route.h"
 #include "server/notify/incident_tracker.h"
 #include "server/notify/maintenance_window.h"
@@ -51,8 +53,9 @@ struct Decision {
   std::string change;  // "raised", "escalated", "resolved", "reminder", "refresh"
   core::Incident incident;
   DeliveryAction action = DeliveryAction::kDeliver;
-  std::string detail;           // kHold: why, e.g. "maintenance window w1"
-  std::string idempotency_key;  // "<incident id>:<change>:<n>"
+  std::string detail;                        // kHold: why, e.g. "maintenance window w1"
+  std::string idempotency_key;               // "<incident id>:<change>:<n>"
+  std::optional<IncidentLabels> superseded;  // see Payload
 };
 
 struct PolicyOptions {
@@ -100,14 +103,17 @@ class DeliveryPolicy final {
     AgentInfo agent;
     core::Timestamp last_sent;
     core::Timestamp last_refresh;
-    bool delivered = false;  // something was delivered (not only held)
-    uint64_t sequence = 0;   // decisions made for it on this route
+    bool delivered = false;                     // something was delivered (not only held)
+    uint64_t sequence = 0;                      // decisions made for it on this route
+    std::optional<IncidentLabels> sent_labels;  // of the last delivered decision
   };
 
   Decision Decide(const DeliveryRoute& route, std::string change, Tracked& t, core::Timestamp now,
                   bool resolution) const;
   // Records a decision that was not a resolution: when it was sent, and whether delivered.
-  static void Note(Tracked& t, const Decision& d, core::Timestamp now);
+  static void Note(Tracked& t, Decision& d, core::Timestamp now);
+  // A delivered decision: marks what it supersedes, remembers its labels.
+  static void Label(Tracked& t, Decision& d);
 
   PolicyOptions options_;
   std::map<Key, DeliveryRoute> routes_;

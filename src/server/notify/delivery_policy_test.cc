@@ -114,6 +114,23 @@ TEST(DeliveryPolicyTest, ResolutionGoesToEveryRouteThatGotTheIncidentWhateverIts
   EXPECT_EQ(p.tracked(), 0u);
 }
 
+TEST(DeliveryPolicyTest, ADeliveryAfterTheLabelsChangedSaysWhichLabelsItSupersedes) {
+  DeliveryPolicy p;
+  p.PutRoute(MakeRoute("am", ChannelKind::kAlertmanager));
+  core::Alert warning = MakeAlert("alert_1", AlertSeverity::kWarning);
+  std::vector<Decision> opened = p.OnChange(Change(IncidentChangeKind::kOpened, warning), {}, kT0);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_FALSE(opened[0].superseded.has_value());
+  std::vector<Decision> up = p.OnChange(Change(IncidentChangeKind::kEscalated), {}, At(1));
+  ASSERT_EQ(up.size(), 1u);
+  ASSERT_TRUE(up[0].superseded.has_value());
+  EXPECT_EQ(up[0].superseded->severity, AlertSeverity::kWarning);
+  EXPECT_EQ(up[0].superseded->cause, "heartbeat");
+  std::vector<Decision> done = p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(2));
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].superseded.has_value());  // resolved under the labels last sent
+}
+
 TEST(DeliveryPolicyTest, RemindersRepeatWhileOpenAndUnacknowledged) {
   DeliveryPolicy p;
   DeliveryRoute r = MakeRoute("r");
@@ -294,6 +311,17 @@ TEST(ChannelFormatTest, HmacAndAlertmanagerBody) {
       << body;
   EXPECT_NE(body.find("health (critical): agent a1 is critical"), std::string::npos) << body;
   EXPECT_NE(body.find(R"("endsAt":"2026-11-23T00:05:10Z")"), std::string::npos) << body;
+
+  // An escalation ends the Alertmanager alert under the labels it was last sent with.
+  p.superseded = IncidentLabels{AlertSeverity::kWarning, "error_rate"};
+  const std::string escalated = AlertmanagerAlertsJson(p, AlertmanagerOptions{});
+  EXPECT_NE(escalated.find(R"("alertname":"heartbeat")"), std::string::npos) << escalated;
+  EXPECT_NE(
+      escalated.find(R"("alertname":"error_rate","incident":"incident_1","severity":"warning")"),
+      std::string::npos)
+      << escalated;
+  EXPECT_NE(escalated.find(R"("endsAt":"2026-11-23T00:00:10Z")"), std::string::npos) << escalated;
+  p.superseded.reset();
 
   const std::string json = PayloadJson(p);
   EXPECT_NE(

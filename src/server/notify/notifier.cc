@@ -172,10 +172,11 @@ bool Notifier::Attempt(Job& job) {
   auto channel = MakeChannel(d.route, options_);
   std::string detail;
   core::Status status =
-      channel.ok() ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id, d.change,
-                                                 d.incident, clock_->Now(), d.idempotency_key},
-                                         &detail)
-                   : channel.status();
+      channel.ok()
+          ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id, d.change, d.incident,
+                                        clock_->Now(), d.idempotency_key, d.superseded},
+                                &detail)
+          : channel.status();
   if (status.ok()) {
     ++delivered_;
     if (d.change != "refresh") Record(d, job.attempt, "delivered", detail);
