@@ -11,8 +11,8 @@
 //
 // Retries: a failure worth retrying (connection error, timeout, 5xx) is retried after
 // initial_backoff, doubling up to max_backoff, until the route's max_attempts. Every attempt and
-// every hold is written to the delivery log (Store::RecordDelivery), except successful
-// Alertmanager refreshes.
+// every hold is written to the delivery log (Store::RecordDelivery; its alert_id column holds the
+// incident id), except successful Alertmanager refreshes.
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once
@@ -115,8 +115,8 @@ class Notifier final : public engine::MonitorListener {
   void PutWindow(MaintenanceWindow window);
   bool RemoveWindow(const std::string& organization_id, const std::string& id);
   std::vector<MaintenanceWindow> ListWindows(const std::string& organization_id) const;
-  // While an integration is down, its dependent agents' notifications are held (not their
-  // resolutions).
+  // While an integration is down, its dependent agents' incidents are held; an incident that was
+  // only held resolves silently.
   void SetIntegrationDown(const std::string& organization_id, const std::string& integration_id,
                           bool down);
 

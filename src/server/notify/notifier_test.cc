@@ -253,6 +253,44 @@ TEST_F(NotifierTest, OneFailingAgentIsOneNotificationWhenItOpensAndOneWhenItReso
   EXPECT_EQ(Log(), (V{"hook:raised:1:delivered", "hook:resolved:1:delivered"}));
 }
 
+TEST_F(NotifierTest, AnIntegrationDownWithTenDependentAgentsIsTwoNotifications) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.SetAgentLookup([](const std::string&, const std::string& agent) {
+    return agent == "openai" ? AgentInfo{} : AgentInfo{"crawler", {"openai"}};
+  });
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  core::AlertChange down =
+      Change(AlertChangeKind::kRaised, "alert_1", "openai", "integration_down");
+  down.alert.source_type = core::AlertSource::kIntegration;
+  alerts_["alert_1"].source_type = core::AlertSource::kIntegration;
+  n.SetIntegrationDown("acme", "openai", true);  // as the DownTracker does on that raise
+  std::vector<core::AlertChange> tick = {down};
+  for (int i = 0; i < 10; ++i) {
+    tick.push_back(Change(AlertChangeKind::kRaised, "alert_" + std::to_string(i + 2),
+                          "agent" + std::to_string(i), "integration_errors"));
+  }
+  Deliver(tick);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_EQ(n.stats().held, 10u);
+  clock_.Advance(core::Seconds(120));
+  n.SetIntegrationDown("acme", "openai", false);
+  std::vector<core::AlertChange> recovery;
+  for (int i = 1; i <= 11; ++i) {
+    recovery.push_back(Change(AlertChangeKind::kResolved, "alert_" + std::to_string(i)));
+  }
+  Deliver(recovery);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  const std::vector<HttpRequest> got = receiver.requests();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(ChangeOf(got[0]), "raised");
+  EXPECT_EQ(ChangeOf(got[1]), "resolved");
+  EXPECT_NE(got[1].body.find(R"("source_type":"integration","source_id":"openai")"),
+            std::string::npos)
+      << got[1].body;
+}
+
 TEST_F(NotifierTest, TheDispatcherSendsTheOpeningWhenTheGroupingWindowEnds) {
   Receiver receiver;
   NotifierOptions o = Fast();
