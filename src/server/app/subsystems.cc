@@ -257,9 +257,12 @@ Status Subsystems::Start(HttpServer& http) {
   started_ = true;
   if (notifier_) {
     // Restored open alerts: incidents notified before the restart get their resolution, not a
-    // second announcement.
+    // second announcement; integrations still down still hold their dependents' incidents.
     std::vector<core::Alert> open;
     for (const std::string& org : notifier_->RouteOrganizations()) {
+      for (const std::string& id : monitor_.DownIntegrations(org)) {
+        notifier_->SetIntegrationDown(org, id, true);
+      }
       std::vector<core::Alert> alerts = monitor_.OpenAlerts(org);
       open.insert(open.end(), std::make_move_iterator(alerts.begin()),
                   std::make_move_iterator(alerts.end()));
