@@ -5,6 +5,8 @@
 
 #include <map>
 
+#include "core/alert_slot.h"
+
 namespace vitals::server {
 namespace {
 
@@ -228,6 +230,41 @@ TEST(IncidentTrackerTest, AFlapEpisodeNotifiesItsOpeningAndResolutionOnly) {
       At(640));
   EXPECT_EQ(Names(settled), (V{"raised incident_2 1"}));
   EXPECT_FALSE(settled[0].incident.flapping);
+}
+
+// The real AlertSlot (cooldown 300 s, flap detection) drives the tracker: an agent whose health
+// flips every 10 s for ten minutes, then recovers.
+TEST(IncidentTrackerTest, ARealAlertSlotFlappingForTenMinutesIsAtMostTwoNotifications) {
+  IncidentTracker t = Tracker(1, 300);
+  core::AlertSlot slot;
+  const core::AlertPolicy policy;
+  int next = 0;
+  const core::AlertSlot::IdFactory ids = [&] { return "alert_" + std::to_string(++next); };
+  const core::AlertIdentity who{"acme", core::AlertSource::kAgent, "a1", "health"};
+  std::vector<std::string> sent;
+  auto record = [&](const std::vector<IncidentChange>& changes) {
+    for (const IncidentChange& c : changes) {
+      if (c.kind != IncidentChangeKind::kUpdated) sent.push_back(Names({c})[0]);
+    }
+  };
+  for (int s = 0; s <= 600; s += 5) {
+    core::AlertCondition c;
+    c.active = s < 600 && (s / 10) % 2 == 0;
+    c.severity = AlertSeverity::kCritical;
+    c.message = "health critical";
+    std::vector<core::AlertChange> batch;
+    if (auto change = slot.Evaluate(c, who, At(s), policy, ids)) batch.push_back(*change);
+    record(t.OnChanges(batch, At(s)));
+  }
+  for (int s = 605; s <= 1200; s += 5) {
+    core::AlertCondition idle;  // recovered: inactive from now on
+    std::vector<core::AlertChange> batch;
+    if (auto change = slot.Evaluate(idle, who, At(s), policy, ids)) batch.push_back(*change);
+    record(t.OnChanges(batch, At(s)));
+  }
+  // Its first opening and resolution; the rest is in cooldown or flapping, and settles resolved.
+  EXPECT_EQ(sent, (V{"raised incident_1 1", "resolved incident_1 1"}));
+  EXPECT_EQ(t.open(), 0u);
 }
 
 TEST(IncidentTrackerTest, FlappingOfAnOpenedIncidentIsAnUpdateOnly) {
