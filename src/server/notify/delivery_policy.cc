@@ -161,6 +161,8 @@ void DeliveryPolicy::Seed(const core::Incident& incident, const AgentInfo& agent
     t.last_refresh = now;
     t.delivered = true;
     t.sent_labels = IncidentLabels{incident.severity, incident.cause};
+    // Keys go on from the restart's time (ms), so none repeats one sent before it.
+    t.sequence = static_cast<uint64_t>(core::ToMicros(now) / 1000);
   }
 }
 

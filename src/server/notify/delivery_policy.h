@@ -21,7 +21,8 @@
 //    holds everything, resolutions included; an integration the agent depends on being down
 //    holds everything but resolutions.
 //  - Each decision carries an idempotency key "<incident id>:<change>:<n>", n counting the
-//    decisions for that incident on that route: a retried delivery keeps its key.
+//    decisions for that incident on that route (for an incident seeded after a restart, from the
+//    restart's time in milliseconds): a retried delivery keeps its key.
 #pragma once
 
 #include <map>

@@ -192,8 +192,12 @@ TEST(DeliveryPolicyTest, SeededIncidentsAreTrackedAsDeliveredToTheRoutesTheyMatc
   p.PutRoute(MakeRoute("all"));
   p.Seed(Change(IncidentChangeKind::kOpened).incident, {}, kT0);
   EXPECT_EQ(p.tracked(), 1u);
-  EXPECT_EQ(Names(p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(5))),
-            (V{"all:resolved"}));
+  std::vector<Decision> resolved = p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(5));
+  EXPECT_EQ(Names(resolved), (V{"all:resolved"}));
+  // Its keys cannot repeat one sent before the restart (those counted from 1).
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].idempotency_key,
+            "incident_1:resolved:" + std::to_string(core::ToMicros(kT0) / 1000 + 1));
 }
 
 TEST(DeliveryPolicyTest, WindowsMatchAgentsIntegrationsAndDependents) {
