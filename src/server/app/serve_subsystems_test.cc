@@ -1,6 +1,7 @@
 // Issue 4 end to end through the real binary: an active check turning an integration down and up
 // again with the webhook hearing both; a workspace growing past its thresholds; a queue depth
-// reported over HTTP reaching a command hook, raise and resolution.
+// reported over HTTP reaching a command hook, raise and resolution; an incident open across a
+// restart delivered once opened and once resolved (issue 15).
 #include <atomic>
 #include <fstream>
 #include <mutex>
@@ -89,11 +90,16 @@ TEST_F(ServeSubsystemsTest, ACheckTakesAnIntegrationDownAndUpAndTheWebhookHearsB
   ASSERT_TRUE(Eventually(
       [&] { return AlertsOf("llm", "open").find("integration_down") == std::string::npos; }, 30s))
       << AlertsOf("llm");
-  ASSERT_TRUE(Eventually([&] { return hook.All().find("resolved") != std::string::npos; }))
-      << hook.All();
-  // The raise reached the receiver before the resolution.
+  ASSERT_TRUE(Eventually([&] {
+    return hook.All().find(R"("change":"resolved")") != std::string::npos;
+  })) << hook.All();
+  // The incident's opening reached the receiver before its resolution, once each.
   const std::string all = hook.All();
-  EXPECT_LT(all.find("integration_down"), all.rfind("resolved")) << all;
+  EXPECT_LT(all.find(R"("change":"raised")"), all.find(R"("change":"resolved")")) << all;
+  EXPECT_EQ(all.find(R"("change":"raised")", all.find(R"("change":"raised")") + 1),
+            std::string::npos)
+      << all;
+  EXPECT_NE(all.find(R"("incident_id":"incident_)"), std::string::npos) << all;
 }
 
 TEST_F(ServeSubsystemsTest, AWorkspaceGrowingPastItsThresholdsRaisesThenEscalates) {
@@ -186,9 +192,53 @@ TEST_F(ServeSubsystemsTest, AQueueDepthAlertRunsTheConfigFilesCommandHookForRais
   ASSERT_EQ(Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"orchestrator","depth":3})")
                 .status,
             200);
-  ASSERT_TRUE(Eventually([&] { return read().find("resolved") != std::string::npos; })) << read();
+  ASSERT_TRUE(Eventually([&] {
+    return read().find(R"("change":"resolved")") != std::string::npos;
+  })) << read();
   EXPECT_EQ(Call(Method::kPost, "/api/v1/queue-depth", R"({"source_id":"o","depth":-1})").status,
             400);
+}
+
+// How many times `needle` occurs in `haystack`.
+size_t Count(const std::string& haystack, const std::string& needle) {
+  size_t n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + 1)) {
+    ++n;
+  }
+  return n;
+}
+
+TEST_F(ServeSubsystemsTest, AnIncidentOpenAcrossARestartIsResolvedAfterItNotAnnouncedAgain) {
+  Receiver hook;
+  StartServer({"--collect-system", "false", "--checkpoint-interval", "1"});
+  const std::string route = R"({"id":"hook","kind":"webhook","url":"http://127.0.0.1:)" +
+                            std::to_string(hook.t.server.port()) + R"(/hook"})";
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/routes", route).status / 100, 2);
+  ASSERT_EQ(Call(Method::kPut, "/api/v1/agents/cron",
+                 R"({"heartbeat":{"interval_ms":300,"failure_threshold":2}})")
+                    .status /
+                100,
+            2);
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/heartbeats", R"({"agent_id":"cron"})").status, 200);
+  ASSERT_TRUE(Eventually([&] {
+    return hook.All().find(R"("change":"raised")") != std::string::npos;
+  })) << AlertsOf("cron");
+  std::this_thread::sleep_for(1500ms);  // a checkpoint holds the open alerts, notified
+  ASSERT_EQ(server_->Stop(), 0);
+  StartServer();
+  ASSERT_EQ(Call(Method::kPost, "/api/v1/heartbeats", R"({"agent_id":"cron"})").status, 200);
+  ASSERT_TRUE(Eventually(
+      [&] { return hook.All().find(R"("change":"resolved")") != std::string::npos; }, 30s))
+      << hook.All() << AlertsOf("cron");
+  const std::string all = hook.All();
+  EXPECT_EQ(Count(all, R"("change":"raised")"), 1u) << all;
+  EXPECT_EQ(Count(all, R"("change":"resolved")"), 1u) << all;
+  // Both name the same incident.
+  const size_t id_at = all.find(R"("incident_id":")");
+  ASSERT_NE(id_at, std::string::npos) << all;
+  const std::string id = all.substr(id_at, all.find(',', id_at) - id_at);
+  EXPECT_EQ(Count(all, id), 2u) << all;
 }
 
 }  // namespace

@@ -77,6 +77,10 @@ void AddSubsystemOptions(std::vector<ConfigOption>& o) {
   o.push_back(Bool("delivery.enabled", "VITALS_DELIVERY", "--delivery",
                    "Deliver alerts to routes (webhook, Slack, Alertmanager, command)",
                    &C::delivery_enabled));
+  o.push_back(Double("delivery.incident_window", "VITALS_INCIDENT_WINDOW", "--incident-window",
+                     "Seconds after an incident's first alert during which the alerts of the same "
+                     "source join its first notification (0: those of the same tick)",
+                     &C::incident_window_s, 0, 3600));
   o.push_back(Bool("tenants.allow_command_routes", "VITALS_ALLOW_COMMAND_ROUTES",
                    "--allow-command-routes",
                    "Let API keys create `command` routes, which run programs as the server's user",

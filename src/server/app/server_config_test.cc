@@ -34,6 +34,20 @@ TEST(ServerConfig, PrecedenceDefaultsThenFileThenEnvironment) {
   std::filesystem::remove(path);
 }
 
+TEST(ServerConfig, TheIncidentWindowComesFromTheFileTheEnvironmentOrTheFlag) {
+  ServerConfig c;
+  EXPECT_EQ(c.incident_window_s, 1);
+  const auto path = std::filesystem::temp_directory_path() / "vitals-config-window.toml";
+  std::ofstream(path) << "[delivery]\nincident_window = 0.25\n";
+  ASSERT_TRUE(ApplyConfigFile(path.string(), &c).ok());
+  EXPECT_EQ(c.incident_window_s, 0.25);
+  std::filesystem::remove(path);
+  ASSERT_TRUE(ApplyEnvironment(&c, [](const char* n) {
+                return std::string_view(n) == "VITALS_INCIDENT_WINDOW" ? "0" : nullptr;
+              }).ok());
+  EXPECT_EQ(c.incident_window_s, 0);
+}
+
 TEST(ServerConfig, ErrorsNameTheKeyOrVariable) {
   const auto path = std::filesystem::temp_directory_path() / "vitals-config-bad.toml";
   std::ofstream(path) << "[server]\nlisen = \"x\"\n";

@@ -213,6 +213,8 @@ Status Subsystems::Prepare(Services& services) {
     NotifierOptions nopts;
     nopts.allow_command_routes = config_.allow_command_routes;
     nopts.allow_private_targets = config_.allow_private_targets;
+    nopts.incident_window = core::Seconds(config_.incident_window_s);
+    nopts.cooldown = core::Seconds(config_.alert_cooldown_s);
     notifier_ = std::make_unique<Notifier>(store_, clock_, nopts);
     notifier_->SetAgentLookup(MonitorAgentLookup(monitor_));
     if (Status s = notifier_->LoadFrom(store_); !s.ok()) spdlog::warn("delivery: {}", s.message());
@@ -259,6 +261,18 @@ Status Subsystems::Prepare(Services& services) {
 Status Subsystems::Start(HttpServer& http) {
   started_ = true;
   if (notifier_) {
+    // Restored open alerts: incidents notified before the restart get their resolution, not a
+    // second announcement; integrations still down still hold their dependents' incidents.
+    std::vector<core::Alert> open;
+    for (const std::string& org : notifier_->RouteOrganizations()) {
+      for (const std::string& id : monitor_.DownIntegrations(org)) {
+        notifier_->SetIntegrationDown(org, id, true);
+      }
+      std::vector<core::Alert> alerts = monitor_.OpenAlerts(org);
+      open.insert(open.end(), std::make_move_iterator(alerts.begin()),
+                  std::make_move_iterator(alerts.end()));
+    }
+    notifier_->Seed(std::move(open));
     notifier_->Start();
     monitor_.AddListener(notifier_.get());
     monitor_.AddListener(down_tracker_.get());

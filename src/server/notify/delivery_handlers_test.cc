@@ -133,19 +133,20 @@ TEST_F(DeliveryHandlersTest, RoutesAndWindowsArePersistedAppliedListedAndRestore
   EXPECT_TRUE(store_->ListResources(kRouteKind)->empty());
 }
 
-TEST_F(DeliveryHandlersTest, DeliveryLogIsServedPerAlert) {
+TEST_F(DeliveryHandlersTest, DeliveryLogIsServedPerIncident) {
   Receiver receiver;
   notifier_->PutRoute(Webhook("hook", receiver.url()));
   notifier_->Start();
-  Send(AlertChangeKind::kRaised, "alert_1");
-  Send(AlertChangeKind::kRaised, "alert_2");
+  Send(AlertChangeKind::kRaised, "alert_1", "a1");
+  Send(AlertChangeKind::kRaised, "alert_2", "a2");
   ASSERT_TRUE(notifier_->WaitIdle(kWait));
-  HttpResponse r = Do(Method::kGet, "/api/v1/deliveries?alert_id=alert_2&limit=10");
+  // The log's alert_id names the incident the delivery was about.
+  HttpResponse r = Do(Method::kGet, "/api/v1/deliveries?alert_id=incident_2&limit=10");
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find(R"("alert_id":"alert_2","route_id":"hook","change":"raised")"),
+  EXPECT_NE(r.body.find(R"("alert_id":"incident_2","route_id":"hook","change":"raised")"),
             std::string::npos)
       << r.body;
-  EXPECT_EQ(r.body.find("alert_1"), std::string::npos);
+  EXPECT_EQ(r.body.find("incident_1"), std::string::npos);
   EXPECT_NE(r.body.find(R"("outcome":"delivered","detail":"HTTP 200")"), std::string::npos);
   EXPECT_EQ(Do(Method::kGet, "/api/v1/deliveries?limit=0").status, 400);
 }

@@ -4,34 +4,43 @@
 #include <gtest/gtest.h>
 
 #include "server/notify/alertmanager_channel.h"
+#include "server/notify/channel.h"
 #include "server/notify/spec_json.h"
 #include "server/notify/webhook_channel.h"
 
 namespace vitals::server {
 namespace {
 
-using core::AlertChangeKind;
 using core::AlertSeverity;
 
 const core::Timestamp kT0 = core::FromMicros(1'795'392'000'000'000);  // 2026-11-23T00:00:00Z
 
 core::Timestamp At(int seconds) { return kT0 + core::Seconds(seconds); }
 
-core::AlertChange Change(AlertChangeKind kind, std::string id = "alert_1",
-                         AlertSeverity severity = AlertSeverity::kCritical, bool notify = true,
-                         std::string source = "a1") {
-  core::AlertChange c{};
+core::Alert MakeAlert(std::string id = "alert_1", AlertSeverity severity = AlertSeverity::kCritical,
+                      std::string source = "a1") {
+  core::Alert a;
+  a.id = std::move(id);
+  a.organization_id = "acme";
+  a.severity = severity;
+  a.source_id = std::move(source);
+  a.type = "heartbeat";
+  a.message = "agent a1 missed heartbeats";
+  a.raised_at = kT0;
+  return a;
+}
+
+// An incident change of the one-alert incident of `alert`.
+IncidentChange Change(IncidentChangeKind kind, core::Alert alert = MakeAlert()) {
+  if (kind == IncidentChangeKind::kResolved) alert.resolved_at = At(1);
+  IncidentChange c;
   c.kind = kind;
-  c.notify = notify;
-  c.suppressed_reason = notify ? "" : "cooldown";
-  c.alert.id = std::move(id);
-  c.alert.organization_id = "acme";
-  c.alert.severity = severity;
-  c.alert.source_id = std::move(source);
-  c.alert.type = "heartbeat";
-  c.alert.message = "agent a1 missed heartbeats";
-  c.alert.raised_at = kT0;
-  if (kind == AlertChangeKind::kResolved) c.alert.resolved_at = At(1);
+  c.incident.id = core::IncidentIdFor(alert.id);
+  c.incident.organization_id = alert.organization_id;
+  c.incident.source_type = alert.source_type;
+  c.incident.source_id = alert.source_id;
+  c.incident.alerts = {std::move(alert)};
+  core::Summarize(c.incident);
   return c;
 }
 
@@ -55,7 +64,7 @@ std::vector<std::string> Names(const std::vector<Decision>& ds) {
 
 using V = std::vector<std::string>;
 
-TEST(DeliveryPolicyTest, RoutesFilterBySeveritySourceTypeAndSourceId) {
+TEST(DeliveryPolicyTest, RoutesFilterIncidentsBySeveritySourceTypeAndSourceId) {
   DeliveryPolicy p;
   DeliveryRoute critical = MakeRoute("critical");
   critical.severities = {AlertSeverity::kCritical};
@@ -69,34 +78,57 @@ TEST(DeliveryPolicyTest, RoutesFilterBySeveritySourceTypeAndSourceId) {
   other_org.organization_id = "zeta";
   p.PutRoute(other_org);
 
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kRaised, "alert_1", AlertSeverity::kWarning),
-                             {}, kT0)),
-            (V{"agents:raised", "all:raised"}));
   EXPECT_EQ(Names(p.OnChange(
-                Change(AlertChangeKind::kRaised, "alert_2", AlertSeverity::kCritical, true, "a2"),
+                Change(IncidentChangeKind::kOpened, MakeAlert("alert_1", AlertSeverity::kWarning)),
                 {}, kT0)),
+            (V{"agents:raised", "all:raised"}));
+  EXPECT_EQ(Names(p.OnChange(Change(IncidentChangeKind::kOpened,
+                                    MakeAlert("alert_2", AlertSeverity::kCritical, "a2")),
+                             {}, kT0)),
             (V{"all:raised", "critical:raised"}));
-  // Suppressed by the core (cooldown): nothing goes, and nothing is tracked.
+  // Updates notify no one; the resolution of an incident no route got goes nowhere.
   EXPECT_TRUE(
-      p.OnChange(Change(AlertChangeKind::kRaised, "alert_3", AlertSeverity::kCritical, false), {},
-                 kT0)
-          .empty());
-  EXPECT_TRUE(p.OnChange(Change(AlertChangeKind::kResolved, "alert_3"), {}, At(5)).empty());
+      p.OnChange(Change(IncidentChangeKind::kUpdated, MakeAlert("alert_3")), {}, kT0).empty());
+  EXPECT_TRUE(
+      p.OnChange(Change(IncidentChangeKind::kResolved, MakeAlert("alert_3")), {}, At(5)).empty());
 }
 
-TEST(DeliveryPolicyTest, ResolutionGoesToEveryRouteThatGotTheAlertWhateverItsSeverityNow) {
+TEST(DeliveryPolicyTest, ResolutionGoesToEveryRouteThatGotTheIncidentWhateverItsSeverityNow) {
   DeliveryPolicy p;
   DeliveryRoute critical = MakeRoute("critical");
   critical.severities = {AlertSeverity::kCritical};
   p.PutRoute(critical);
   p.PutRoute(MakeRoute("all"));
-  p.OnChange(Change(AlertChangeKind::kRaised, "alert_1", AlertSeverity::kWarning), {}, kT0);
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kEscalated), {}, At(1))),
-            (V{"all:escalated", "critical:escalated"}));
-  core::AlertChange resolved =
-      Change(AlertChangeKind::kResolved, "alert_1", AlertSeverity::kWarning, /*notify=*/false);
-  EXPECT_EQ(Names(p.OnChange(resolved, {}, At(2))), (V{"all:resolved", "critical:resolved"}));
+  p.OnChange(Change(IncidentChangeKind::kOpened, MakeAlert("alert_1", AlertSeverity::kWarning)), {},
+             kT0);
+  std::vector<Decision> escalated = p.OnChange(Change(IncidentChangeKind::kEscalated), {}, At(1));
+  EXPECT_EQ(Names(escalated), (V{"all:escalated", "critical:escalated"}));
+  ASSERT_EQ(escalated.size(), 2u);
+  EXPECT_EQ(escalated[0].incident.id, "incident_1");
+  EXPECT_EQ(escalated[0].idempotency_key, "incident_1:escalated:2");  // after all's raise
+  EXPECT_EQ(escalated[1].idempotency_key, "incident_1:escalated:1");
+  EXPECT_EQ(Names(p.OnChange(Change(IncidentChangeKind::kResolved,
+                                    MakeAlert("alert_1", AlertSeverity::kWarning)),
+                             {}, At(2))),
+            (V{"all:resolved", "critical:resolved"}));
   EXPECT_EQ(p.tracked(), 0u);
+}
+
+TEST(DeliveryPolicyTest, ADeliveryAfterTheLabelsChangedSaysWhichLabelsItSupersedes) {
+  DeliveryPolicy p;
+  p.PutRoute(MakeRoute("am", ChannelKind::kAlertmanager));
+  core::Alert warning = MakeAlert("alert_1", AlertSeverity::kWarning);
+  std::vector<Decision> opened = p.OnChange(Change(IncidentChangeKind::kOpened, warning), {}, kT0);
+  ASSERT_EQ(opened.size(), 1u);
+  EXPECT_FALSE(opened[0].superseded.has_value());
+  std::vector<Decision> up = p.OnChange(Change(IncidentChangeKind::kEscalated), {}, At(1));
+  ASSERT_EQ(up.size(), 1u);
+  ASSERT_TRUE(up[0].superseded.has_value());
+  EXPECT_EQ(up[0].superseded->severity, AlertSeverity::kWarning);
+  EXPECT_EQ(up[0].superseded->cause, "heartbeat");
+  std::vector<Decision> done = p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(2));
+  ASSERT_EQ(done.size(), 1u);
+  EXPECT_FALSE(done[0].superseded.has_value());  // resolved under the labels last sent
 }
 
 TEST(DeliveryPolicyTest, RemindersRepeatWhileOpenAndUnacknowledged) {
@@ -105,33 +137,32 @@ TEST(DeliveryPolicyTest, RemindersRepeatWhileOpenAndUnacknowledged) {
   r.reminder_interval = core::Seconds(60);
   p.PutRoute(r);
   p.PutRoute(MakeRoute("no_reminders"));
-  p.OnChange(Change(AlertChangeKind::kRaised), {}, kT0);
+  p.OnChange(Change(IncidentChangeKind::kOpened), {}, kT0);
   EXPECT_TRUE(p.DueRepeats(At(59)).empty());
   EXPECT_EQ(Names(p.DueRepeats(At(60))), (V{"r:reminder"}));
   EXPECT_TRUE(p.DueRepeats(At(100)).empty());
   EXPECT_EQ(Names(p.DueRepeats(At(121))), (V{"r:reminder"}));
   // An escalation restarts the interval.
-  p.OnChange(Change(AlertChangeKind::kEscalated), {}, At(150));
+  p.OnChange(Change(IncidentChangeKind::kEscalated), {}, At(150));
   EXPECT_TRUE(p.DueRepeats(At(200)).empty());
-  // Acknowledged: no more reminders.
-  core::AlertChange ack =
-      Change(AlertChangeKind::kAcknowledged, "alert_1", AlertSeverity::kCritical, /*notify=*/false);
-  ack.alert.acknowledged_at = At(201);
-  p.OnChange(ack, {}, At(201));
+  // The incident acknowledged (its open alerts all are): no more reminders, nothing sent.
+  core::Alert acked = MakeAlert();
+  acked.acknowledged_at = At(201);
+  EXPECT_TRUE(p.OnChange(Change(IncidentChangeKind::kUpdated, acked), {}, At(201)).empty());
   EXPECT_TRUE(p.DueRepeats(At(1000)).empty());
 }
 
-TEST(DeliveryPolicyTest, AlertmanagerRoutesGetRefreshesOfDeliveredOpenAlerts) {
+TEST(DeliveryPolicyTest, AlertmanagerRoutesGetRefreshesOfDeliveredOpenIncidents) {
   DeliveryPolicy p(PolicyOptions{core::Seconds(60)});
   p.PutRoute(MakeRoute("am", ChannelKind::kAlertmanager));
-  p.OnChange(Change(AlertChangeKind::kRaised), {}, kT0);
+  p.OnChange(Change(IncidentChangeKind::kOpened), {}, kT0);
   EXPECT_TRUE(p.DueRepeats(At(30)).empty());
   EXPECT_EQ(Names(p.DueRepeats(At(61))), (V{"am:refresh"}));
-  p.OnChange(Change(AlertChangeKind::kResolved), {}, At(70));
+  p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(70));
   EXPECT_TRUE(p.DueRepeats(At(500)).empty());
 }
 
-TEST(DeliveryPolicyTest, MaintenanceWindowHoldsEverythingItCoversUntilItEnds) {
+TEST(DeliveryPolicyTest, MaintenanceWindowHoldsTheIncidentAndItsResolutionIsNotSent) {
   DeliveryPolicy p;
   p.PutRoute(MakeRoute("r"));
   MaintenanceWindow w;
@@ -142,16 +173,31 @@ TEST(DeliveryPolicyTest, MaintenanceWindowHoldsEverythingItCoversUntilItEnds) {
   w.ends_at = At(600);
   p.PutWindow(w);
   const AgentInfo crawler{"crawler", {}};
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kRaised), crawler, At(10))),
+  EXPECT_EQ(Names(p.OnChange(Change(IncidentChangeKind::kOpened), crawler, At(10))),
             (V{"r:raised(held: maintenance window upgrade)"}));
   // Another agent type is not covered.
-  EXPECT_EQ(Names(p.OnChange(
-                Change(AlertChangeKind::kRaised, "alert_2", AlertSeverity::kCritical, true, "a2"),
-                AgentInfo{"writer", {}}, At(10))),
-            (V{"r:raised"}));
-  // After the window, the resolution of the held raise goes out.
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kResolved), crawler, At(600))),
-            (V{"r:resolved"}));
+  const IncidentChange other =
+      Change(IncidentChangeKind::kOpened, MakeAlert("alert_2", AlertSeverity::kCritical, "a2"));
+  EXPECT_EQ(Names(p.OnChange(other, AgentInfo{"writer", {}}, At(10))), (V{"r:raised"}));
+  // No one was told the held incident opened: its resolution is not sent either.
+  EXPECT_TRUE(p.OnChange(Change(IncidentChangeKind::kResolved), crawler, At(600)).empty());
+  EXPECT_EQ(p.tracked(), 1u);
+}
+
+TEST(DeliveryPolicyTest, SeededIncidentsAreTrackedAsDeliveredToTheRoutesTheyMatch) {
+  DeliveryPolicy p;
+  DeliveryRoute info_only = MakeRoute("info_only");
+  info_only.severities = {AlertSeverity::kInfo};
+  p.PutRoute(info_only);
+  p.PutRoute(MakeRoute("all"));
+  p.Seed(Change(IncidentChangeKind::kOpened).incident, {}, kT0);
+  EXPECT_EQ(p.tracked(), 1u);
+  std::vector<Decision> resolved = p.OnChange(Change(IncidentChangeKind::kResolved), {}, At(5));
+  EXPECT_EQ(Names(resolved), (V{"all:resolved"}));
+  // Its keys cannot repeat one sent before the restart (those counted from 1).
+  ASSERT_EQ(resolved.size(), 1u);
+  EXPECT_EQ(resolved[0].idempotency_key,
+            "incident_1:resolved:" + std::to_string(core::ToMicros(kT0) / 1000 + 1));
 }
 
 TEST(DeliveryPolicyTest, WindowsMatchAgentsIntegrationsAndDependents) {
@@ -173,24 +219,28 @@ TEST(DeliveryPolicyTest, WindowsMatchAgentsIntegrationsAndDependents) {
   EXPECT_TRUE(w.Covers({&a, "", {}}));
 }
 
-TEST(DeliveryPolicyTest, DownDependencyHoldsNotificationsButNotResolutions) {
+TEST(DeliveryPolicyTest, DownDependencyHoldsTheIncidentAndItsResolution) {
   DeliveryPolicy p;
   DeliveryRoute r = MakeRoute("r");
   r.reminder_interval = core::Seconds(60);
   p.PutRoute(r);
   p.SetIntegrationDown("acme", "openai", true);
   const AgentInfo agent{"", {"openai"}};
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kRaised), agent, kT0)),
+  EXPECT_EQ(Names(p.OnChange(Change(IncidentChangeKind::kOpened), agent, kT0)),
             (V{"r:raised(held: depends on integration openai which is down)"}));
   EXPECT_EQ(Names(p.DueRepeats(At(60))),
             (V{"r:reminder(held: depends on integration openai which is down)"}));
   // Other organizations' integrations of the same name are not down.
   EXPECT_FALSE(p.IntegrationDown("zeta", "openai"));
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kResolved), agent, At(70))),
-            (V{"r:resolved"}));
+  // Only held: its resolution is not news to anyone (10 agents behind a down integration are
+  // not 10 resolutions).
+  EXPECT_TRUE(p.OnChange(Change(IncidentChangeKind::kResolved), agent, At(70)).empty());
   p.SetIntegrationDown("acme", "openai", false);
-  EXPECT_EQ(Names(p.OnChange(Change(AlertChangeKind::kRaised, "alert_9"), agent, At(80))),
-            (V{"r:raised"}));
+  const IncidentChange later = Change(IncidentChangeKind::kOpened, MakeAlert("alert_9"));
+  EXPECT_EQ(Names(p.OnChange(later, agent, At(80))), (V{"r:raised"}));
+  EXPECT_EQ(
+      Names(p.OnChange(Change(IncidentChangeKind::kResolved, MakeAlert("alert_9")), agent, At(90))),
+      (V{"r:resolved"}));
 }
 
 TEST(SpecJsonTest, RouteSpecsAreValidatedWholeNamingTheField) {
@@ -249,11 +299,43 @@ TEST(ChannelFormatTest, HmacAndAlertmanagerBody) {
   // RFC 4231 test case 2.
   EXPECT_EQ(HmacSha256Hex("Jefe", "what do ya want for nothing?"),
             "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
-  Payload p{"acme", "am", "raised", Change(AlertChangeKind::kRaised).alert, At(10)};
+  core::Alert health = MakeAlert("alert_2", AlertSeverity::kCritical);
+  health.type = "health";
+  health.message = "agent a1 is critical";
+  core::Incident incident = Change(IncidentChangeKind::kOpened).incident;
+  incident.alerts.push_back(health);
+  core::Summarize(incident);
+  Payload p{"acme", "am", "raised", incident, At(10), "incident_1:raised:1"};
   const std::string body = AlertmanagerAlertsJson(p, AlertmanagerOptions{});
+  EXPECT_EQ(body.find("\"labels\"", body.find("\"labels\"") + 1), std::string::npos)
+      << "one Alertmanager alert per incident: " << body;
   EXPECT_NE(body.find(R"("alertname":"heartbeat")"), std::string::npos) << body;
-  EXPECT_NE(body.find(R"("vitals_alert_id":"alert_1")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("incident":"incident_1")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("summary":"agent a1: agent a1 missed heartbeats")"), std::string::npos)
+      << body;
+  EXPECT_NE(body.find("health (critical): agent a1 is critical"), std::string::npos) << body;
   EXPECT_NE(body.find(R"("endsAt":"2026-11-23T00:05:10Z")"), std::string::npos) << body;
+
+  // An escalation ends the Alertmanager alert under the labels it was last sent with.
+  p.superseded = IncidentLabels{AlertSeverity::kWarning, "error_rate"};
+  const std::string escalated = AlertmanagerAlertsJson(p, AlertmanagerOptions{});
+  EXPECT_NE(escalated.find(R"("alertname":"heartbeat")"), std::string::npos) << escalated;
+  EXPECT_NE(
+      escalated.find(R"("alertname":"error_rate","incident":"incident_1","severity":"warning")"),
+      std::string::npos)
+      << escalated;
+  EXPECT_NE(escalated.find(R"("endsAt":"2026-11-23T00:00:10Z")"), std::string::npos) << escalated;
+  p.superseded.reset();
+
+  const std::string json = PayloadJson(p);
+  EXPECT_NE(
+      json.find(
+          R"("idempotency_key":"incident_1:raised:1","incident":{"incident_id":"incident_1")"),
+      std::string::npos)
+      << json;
+  EXPECT_NE(json.find(R"("alert_count":2)"), std::string::npos) << json;
+  // "alert" is the worst cause, for receivers of per-alert payloads.
+  EXPECT_NE(json.find(R"(,"alert":{"alert_id":"alert_1")"), std::string::npos) << json;
 }
 
 }  // namespace

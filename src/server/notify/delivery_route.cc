@@ -43,6 +43,11 @@ bool DeliveryRoute::Matches(const core::Alert& alert) const {
          AllowedBy(source_ids, alert.source_id);
 }
 
+bool DeliveryRoute::Matches(const core::Incident& incident) const {
+  return AllowedBy(severities, incident.severity) &&
+         AllowedBy(source_types, incident.source_type) && AllowedBy(source_ids, incident.source_id);
+}
+
 core::Status DeliveryRoute::Validate() const {
   if (core::Status s = core::ValidateId("id", id, 256); !s.ok()) return s;
   if (kind == ChannelKind::kCommand) {

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "core/alert.h"
+#include "core/incident.h"
 #include "core/status.h"
 #include "core/time.h"
 
@@ -38,6 +39,8 @@ struct DeliveryRoute {
 
   // Whether an alert in its current state passes the filters.
   bool Matches(const core::Alert& alert) const;
+  // Whether an incident passes: its severity and its source.
+  bool Matches(const core::Incident& incident) const;
   // InvalidArgument naming the field: bad id, URL not http://, empty command, bad numbers.
   core::Status Validate() const;
 };

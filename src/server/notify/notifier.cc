@@ -82,67 +82,22 @@ void Notifier::Stop() {
 }
 
 void Notifier::OnEvents(std::span<const engine::EngineEvent> events) {
-  size_t added = 0;
+  Batch batch;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const engine::EngineEvent& e : events) {
       if (e.kind != engine::EngineEventKind::kAlert || !e.alert) continue;
-      if (stopping_ || inbox_.size() >= options_.max_queue) {
+      if (stopping_ || inbox_changes_ >= options_.max_queue) {
         ++dropped_;
         continue;
       }
-      inbox_.push_back(e.alert);
-      ++added;
+      batch.push_back(e.alert);
+      ++inbox_changes_;
     }
+    if (batch.empty()) return;
+    inbox_.push_back(std::move(batch));
   }
-  if (added > 0) work_cv_.notify_all();
-}
-
-void Notifier::DispatchLoop() {
-  auto next_repeat = SteadyClock::now() + options_.repeat_check;
-  std::unique_lock<std::mutex> lock(mu_);
-  for (;;) {
-    work_cv_.wait_until(lock, next_repeat, [this] { return stopping_ || !inbox_.empty(); });
-    std::vector<std::shared_ptr<const core::AlertChange>> batch(inbox_.begin(), inbox_.end());
-    inbox_.clear();
-    const bool repeat_due = SteadyClock::now() >= next_repeat;
-    if (batch.empty() && !repeat_due) {
-      if (stopping_) break;
-      continue;
-    }
-    dispatching_ = true;
-    lock.unlock();
-    Dispatch(batch);
-    if (repeat_due) {
-      const core::Timestamp now = clock_->Now();
-      std::vector<Decision> due;
-      {
-        std::lock_guard<std::mutex> p(policy_mu_);
-        due = policy_.DueRepeats(now);
-        policy_.PruneWindows(now);
-      }
-      Enqueue(std::move(due));
-      next_repeat = SteadyClock::now() + options_.repeat_check;
-    }
-    lock.lock();
-    dispatching_ = false;
-    idle_cv_.notify_all();
-  }
-}
-
-void Notifier::Dispatch(const std::vector<std::shared_ptr<const core::AlertChange>>& changes) {
-  for (const auto& change : changes) {
-    AgentInfo agent;
-    if (lookup_ && change->alert.source_type == core::AlertSource::kAgent) {
-      agent = lookup_(change->alert.organization_id, change->alert.source_id);
-    }
-    std::vector<Decision> decisions;
-    {
-      std::lock_guard<std::mutex> p(policy_mu_);
-      decisions = policy_.OnChange(*change, agent, clock_->Now());
-    }
-    Enqueue(std::move(decisions));
-  }
+  work_cv_.notify_all();
 }
 
 void Notifier::Enqueue(std::vector<Decision> decisions) {
@@ -182,7 +137,11 @@ void Notifier::DeliveryLoop() {
   BlockSigpipe();
   std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    if (stopping_ && (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) break;
+    // The dispatcher's last act is to send the openings still in their grouping window.
+    if (stopping_ && dispatcher_done_ &&
+        (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) {
+      break;
+    }
     auto next = SteadyClock::now() + std::chrono::seconds(1);
     if (stopping_) next = std::min(next, stop_deadline_);
     auto it = NextReady(&next);
@@ -212,11 +171,12 @@ bool Notifier::Attempt(Job& job) {
   const Decision& d = job.decision;
   auto channel = MakeChannel(d.route, options_);
   std::string detail;
-  core::Status status = channel.ok()
-                            ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id,
-                                                          d.change, d.alert, clock_->Now()},
-                                                  &detail)
-                            : channel.status();
+  core::Status status =
+      channel.ok()
+          ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id, d.change, d.incident,
+                                        clock_->Now(), d.idempotency_key, d.superseded},
+                                &detail)
+          : channel.status();
   if (status.ok()) {
     ++delivered_;
     if (d.change != "refresh") Record(d, job.attempt, "delivered", detail);
@@ -241,7 +201,8 @@ void Notifier::Record(const Decision& d, int attempt, std::string_view outcome,
                       std::string detail) {
   store::DeliveryRecord r;
   r.organization_id = d.route.organization_id;
-  r.alert_id = d.alert.id;
+  // The log's alert_id column names the incident ("incident_<n>"): deliveries are per incident.
+  r.alert_id = d.incident.id;
   r.route_id = d.route.id;
   r.change = d.change;
   r.attempt = attempt;
@@ -251,7 +212,9 @@ void Notifier::Record(const Decision& d, int attempt, std::string_view outcome,
   (void)store_.RecordDelivery(r);  // a failed log write is the store's to count and log
 }
 
-bool Notifier::IdleLocked() const { return inbox_.empty() && !dispatching_ && pending_jobs_ == 0; }
+bool Notifier::IdleLocked() const {
+  return inbox_.empty() && !dispatching_ && pending_jobs_ == 0 && awaiting_openings_ == 0;
+}
 
 bool Notifier::WaitIdle(std::chrono::milliseconds timeout) {
   std::unique_lock<std::mutex> lock(mu_);

@@ -1,16 +1,18 @@
-// Notifier: where alerts go. A MonitorListener that takes the engine's alert changes, decides
-// with a DeliveryPolicy which routes get them (or hold them), and delivers them on threads of
-// its own, so the engine never waits for a webhook.
+// Notifier: where alerts go. A MonitorListener that takes the engine's alert changes, groups them
+// into incidents (IncidentTracker), decides with a DeliveryPolicy which routes get each incident
+// change (or hold it), and delivers them on threads of its own, so the engine never waits for a
+// webhook.
 //
-// Threads: one dispatcher applies the policy to queued changes in arrival order and looks for
+// Threads: one dispatcher feeds queued changes to the tracker in arrival order (one OnEvents call
+// is one batch), applies the policy, wakes when an incident's grouping window ends, and looks for
 // due reminders/refreshes; `delivery_threads` workers deliver. Per route, deliveries go strictly
 // in order — a retrying delivery holds back the ones behind it on that route (the resolution of
-// an alert is never delivered before its raise), while other routes go on.
+// an incident is never delivered before its opening), while other routes go on.
 //
 // Retries: a failure worth retrying (connection error, timeout, 5xx) is retried after
 // initial_backoff, doubling up to max_backoff, until the route's max_attempts. Every attempt and
-// every hold is written to the delivery log (Store::RecordDelivery), except successful
-// Alertmanager refreshes.
+// every hold is written to the delivery log (Store::RecordDelivery; its alert_id column holds the
+// incident id), except successful Alertmanager refreshes.
 //
 // Thread-safety: every public method may be called from any thread.
 #pragma once
@@ -32,6 +34,7 @@
 #include "engine/engine_event.h"
 #include "server/notify/alertmanager_channel.h"
 #include "server/notify/delivery_policy.h"
+#include "server/notify/incident_tracker.h"
 #include "store/store.h"
 
 namespace vitals::engine {
@@ -47,6 +50,12 @@ struct NotifierOptions {
   std::chrono::milliseconds max_backoff{300'000};
   std::chrono::milliseconds repeat_check{1000};  // how often reminders/refreshes are looked for
   std::chrono::milliseconds stop_wait{5000};     // Stop() delivers what it can for this long
+  // Alerts raised within this long of their incident's first alert join its opening
+  // notification; 0: those of the same batch (OnEvents call) only.
+  core::Duration incident_window = core::Seconds(1);
+  // The engine's alert cooldown: a silent incident (its raises were in cooldown) is notified
+  // once it is still open this long after its source's last notification.
+  core::Duration cooldown = core::Seconds(300);
   PolicyOptions policy;
   AlertmanagerOptions alertmanager;
   // The operator's grants (issue 14): routes come from tenants, so unless granted a command route
@@ -85,6 +94,12 @@ class Notifier final : public engine::MonitorListener {
   // Restores the routes and windows saved as resources; a spec that no longer parses is skipped
   // and reported in the returned status (kInvalidArgument) after loading the rest.
   core::Status LoadFrom(store::Store& store);
+  // Call after restoring state and before Start(): the open alerts restored (with their
+  // last_notified_at). Their incidents with a notified member count as opened and delivered to
+  // the routes they match, so their escalation and resolution are delivered, not re-announced.
+  void Seed(std::vector<core::Alert> open_alerts);
+  // The organizations with routes (whose open alerts Seed needs).
+  std::vector<std::string> RouteOrganizations() const;
   // Starts the threads. Idempotent.
   void Start();
   // Stops taking changes, delivers what it can within stop_wait, abandons the rest (counted),
@@ -100,13 +115,14 @@ class Notifier final : public engine::MonitorListener {
   void PutWindow(MaintenanceWindow window);
   bool RemoveWindow(const std::string& organization_id, const std::string& id);
   std::vector<MaintenanceWindow> ListWindows(const std::string& organization_id) const;
-  // While an integration is down, its dependent agents' notifications are held (not their
-  // resolutions).
+  // While an integration is down, its dependent agents' incidents are held; an incident that was
+  // only held resolves silently.
   void SetIntegrationDown(const std::string& organization_id, const std::string& integration_id,
                           bool down);
 
-  // Waits until every queued change is dispatched and every delivery finished (delivered or
-  // given up). False on timeout. For tests and orderly shutdown.
+  // Waits until every queued change is dispatched, no incident's opening waits for its grouping
+  // window, and every delivery finished (delivered or given up). False on timeout. For tests and
+  // orderly shutdown.
   bool WaitIdle(std::chrono::milliseconds timeout);
   NotifierStats stats() const;
 
@@ -124,7 +140,11 @@ class Notifier final : public engine::MonitorListener {
 
   void DispatchLoop();
   void DeliveryLoop();
-  void Dispatch(const std::vector<std::shared_ptr<const core::AlertChange>>& changes);
+  using Batch = std::vector<std::shared_ptr<const core::AlertChange>>;
+  // `flush` (stopping, with no batches): openings still in their window are emitted now.
+  void Dispatch(const std::vector<Batch>& batches, bool flush);
+  // When the tracker next needs the dispatcher (a grouping window or a cooldown ends).
+  std::chrono::steady_clock::time_point NextIncidentWake();
   void Enqueue(std::vector<Decision> decisions);
   // REQUIRES: mu_ held. A route whose head job is due and not busy, or end(); `*next` is the
   // earliest time a not-yet-due head falls due.
@@ -140,18 +160,22 @@ class Notifier final : public engine::MonitorListener {
   const NotifierOptions options_;
   AgentLookup lookup_;
 
-  mutable std::mutex policy_mu_;
+  mutable std::mutex policy_mu_;  // guards policy_ and tracker_
   DeliveryPolicy policy_;
+  IncidentTracker tracker_;
 
   mutable std::mutex mu_;
   std::condition_variable work_cv_;  // changes or jobs arrived, or stopping
   std::condition_variable idle_cv_;
-  std::deque<std::shared_ptr<const core::AlertChange>> inbox_;
+  std::deque<Batch> inbox_;
+  size_t inbox_changes_ = 0;
+  size_t awaiting_openings_ = 0;  // tracker_.pending_openings() after the last dispatch
   bool dispatching_ = false;
   std::map<Key, RouteQueue> queues_;
   size_t pending_jobs_ = 0;
   bool started_ = false;
   bool stopping_ = false;
+  bool dispatcher_done_ = false;  // the dispatcher has exited (workers may then stop)
   std::chrono::steady_clock::time_point stop_deadline_;
   std::thread dispatcher_;
   std::vector<std::thread> workers_;

@@ -18,7 +18,11 @@ AgentLookup MonitorAgentLookup(engine::Monitor& monitor) {
 }
 
 Notifier::Notifier(store::Store& store, const core::Clock* clock, NotifierOptions options)
-    : store_(store), clock_(clock), options_(std::move(options)), policy_(options_.policy) {}
+    : store_(store),
+      clock_(clock),
+      options_(std::move(options)),
+      policy_(options_.policy),
+      tracker_(IncidentTrackerOptions{options_.incident_window, options_.cooldown}) {}
 
 Notifier::~Notifier() { Stop(); }
 
@@ -49,6 +53,28 @@ core::Status Notifier::LoadFrom(store::Store& store) {
   }
   if (!errors.empty()) return core::Status::InvalidArgument("skipped:" + errors);
   return core::Status::Ok();
+}
+
+void Notifier::Seed(std::vector<core::Alert> open_alerts) {
+  const core::Timestamp now = clock_->Now();
+  std::vector<core::Incident> opened;
+  {
+    std::lock_guard<std::mutex> p(policy_mu_);
+    opened = tracker_.Seed(std::move(open_alerts), now);
+  }
+  for (const core::Incident& incident : opened) {
+    AgentInfo agent;  // looked up outside policy_mu_, as the dispatcher does
+    if (lookup_ && incident.source_type == core::AlertSource::kAgent) {
+      agent = lookup_(incident.organization_id, incident.source_id);
+    }
+    std::lock_guard<std::mutex> p(policy_mu_);
+    policy_.Seed(incident, agent, now);
+  }
+}
+
+std::vector<std::string> Notifier::RouteOrganizations() const {
+  std::lock_guard<std::mutex> p(policy_mu_);
+  return policy_.RouteOrganizations();
 }
 
 void Notifier::PutRoute(DeliveryRoute route) {

@@ -33,8 +33,12 @@ TEST_F(NotifierTest, WebhookIsSignedRetriedWithBackoffAndKeepsRaiseBeforeResolve
   const std::vector<HttpRequest> got = receiver.requests();
   ASSERT_EQ(got.size(), 4u);
   std::vector<std::string> changes;
-  for (const HttpRequest& req : got) {
+  for (size_t i = 0; i < got.size(); ++i) {
+    const HttpRequest& req = got[i];
     changes.push_back(ChangeOf(req));
+    // A retried delivery keeps its idempotency key.
+    const std::string key = i < 3 ? "incident_1:raised:1" : "incident_1:resolved:2";
+    EXPECT_NE(req.body.find(R"("idempotency_key":")" + key + "\""), std::string::npos) << req.body;
     EXPECT_EQ(req.headers.Get("X-Vitals-Signature"), "sha256=" + HmacSha256Hex("s3cret", req.body));
     EXPECT_EQ(req.headers.Get("X-Vitals-Timestamp"), "1795392000");
     EXPECT_EQ(req.path, "/hook");
@@ -75,7 +79,7 @@ TEST_F(NotifierTest, AFailingRouteGivesUpAfterMaxAttemptsWithoutHoldingBackOther
   }
   EXPECT_EQ(n.stats().pending, 1u);
   ASSERT_TRUE(n.WaitIdle(kWait));
-  auto rows = store_->QueryDeliveries("acme", "alert_1", 100);
+  auto rows = store_->QueryDeliveries("acme", "incident_1", 100);
   ASSERT_TRUE(rows.ok());
   std::vector<std::string> down_log;
   for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
@@ -113,7 +117,7 @@ TEST_F(NotifierTest, CommandHookGetsTheChangeOnStdinAndIsKilledAtItsTimeout) {
   received << std::ifstream(out).rdbuf();
   EXPECT_NE(received.str().find(R"("change":"raised")"), std::string::npos) << received.str();
   EXPECT_NE(received.str().find(R"("alert_id":"alert_1")"), std::string::npos);
-  auto rows = store_->QueryDeliveries("acme", "alert_1", 10);
+  auto rows = store_->QueryDeliveries("acme", "incident_1", 10);
   ASSERT_TRUE(rows.ok());
   std::map<std::string, std::string> detail, outcome;
   for (const store::DeliveryRecord& d : *rows) {
@@ -157,7 +161,7 @@ TEST_F(NotifierTest, WithoutTheOperatorsGrantsOnlyTheOperatorsOwnRoutesRunComman
   EXPECT_FALSE(std::filesystem::exists(marker));
   EXPECT_TRUE(std::filesystem::exists(marker + "-own"));
   std::map<std::string, std::string> detail;
-  auto rows = store_->QueryDeliveries("acme", "alert_1", 10);
+  auto rows = store_->QueryDeliveries("acme", "incident_1", 10);
   ASSERT_TRUE(rows.ok());
   for (const store::DeliveryRecord& d : *rows) {
     detail[d.route_id] = d.detail;
@@ -170,7 +174,7 @@ TEST_F(NotifierTest, WithoutTheOperatorsGrantsOnlyTheOperatorsOwnRoutesRunComman
   EXPECT_NE(detail["web"].find("--allow-private-targets"), std::string::npos) << detail["web"];
 }
 
-TEST_F(NotifierTest, MaintenanceWindowHoldsTheRaiseAndLetsTheResolutionThroughAfterIt) {
+TEST_F(NotifierTest, MaintenanceWindowHoldsTheIncidentAndItsResolutionIsNotSent) {
   Receiver receiver;
   Notifier& n = Make();
   n.PutRoute(Webhook("hook", receiver.url()));
@@ -188,17 +192,17 @@ TEST_F(NotifierTest, MaintenanceWindowHoldsTheRaiseAndLetsTheResolutionThroughAf
   EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
   EXPECT_EQ(LastDetail(), "held: maintenance window deploy");
   ASSERT_EQ(receiver.requests().size(), 1u);
-  EXPECT_NE(receiver.requests()[0].body.find("alert_2"), std::string::npos);
+  EXPECT_NE(receiver.requests()[0].body.find("incident_2"), std::string::npos);
 
+  // No one was told it opened: its resolution after the window is not news either.
   clock_.Advance(core::Seconds(601));
   Send(AlertChangeKind::kResolved);
   ASSERT_TRUE(n.WaitIdle(kWait));
-  EXPECT_EQ(Log(), (V{"hook:raised:1:held", "hook:resolved:1:delivered"}));
-  ASSERT_EQ(receiver.requests().size(), 2u);
-  EXPECT_EQ(ChangeOf(receiver.requests()[1]), "resolved");
+  EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
+  EXPECT_EQ(receiver.requests().size(), 1u);
 }
 
-TEST_F(NotifierTest, DownDependencyHoldsTheAgentsRaiseButDeliversItsResolution) {
+TEST_F(NotifierTest, DownDependencyHoldsTheAgentsIncidentAndItsResolution) {
   Receiver receiver;
   Notifier& n = Make();
   n.SetAgentLookup([](const std::string& org, const std::string& agent) {
@@ -211,14 +215,137 @@ TEST_F(NotifierTest, DownDependencyHoldsTheAgentsRaiseButDeliversItsResolution) 
   ASSERT_TRUE(n.WaitIdle(kWait));
   EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
   EXPECT_EQ(LastDetail(), "held: depends on integration openai which is down");
-  EXPECT_TRUE(receiver.requests().empty());
   Send(AlertChangeKind::kResolved);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_TRUE(receiver.requests().empty());
+  EXPECT_EQ(Log(), (V{"hook:raised:1:held"}));
+}
+
+TEST_F(NotifierTest, OneFailingAgentIsOneNotificationWhenItOpensAndOneWhenItResolves) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  // One tick: the agent's health goes critical, and with it what health implies.
+  Deliver({Change(AlertChangeKind::kRaised, "alert_1", "a1", "health"),
+           Change(AlertChangeKind::kRaised, "alert_2", "a1", "slo_burn"),
+           Change(AlertChangeKind::kRaised, "alert_3", "a1", "error_rate"),
+           Change(AlertChangeKind::kRaised, "alert_4", "a1", "failures")});
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  clock_.Advance(core::Seconds(5));
+  Send(AlertChangeKind::kRaised, "alert_5", "a1", "low_confidence");  // joins, no notification
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  const std::string& body = receiver.requests()[0].body;
+  EXPECT_NE(body.find(R"("incident":{"incident_id":"incident_1")"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("alert_count":4)"), std::string::npos) << body;
+  EXPECT_NE(body.find(R"("cause":"health")"), std::string::npos) << body;
+
+  clock_.Advance(core::Seconds(60));
+  Deliver(
+      {Change(AlertChangeKind::kResolved, "alert_1"), Change(AlertChangeKind::kResolved, "alert_2"),
+       Change(AlertChangeKind::kResolved, "alert_3"), Change(AlertChangeKind::kResolved, "alert_4"),
+       Change(AlertChangeKind::kResolved, "alert_5")});
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  ASSERT_EQ(receiver.requests().size(), 2u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[1]), "resolved");
+  EXPECT_NE(receiver.requests()[1].body.find(R"("alert_count":5)"), std::string::npos);
+  EXPECT_EQ(Log(), (V{"hook:raised:1:delivered", "hook:resolved:1:delivered"}));
+}
+
+TEST_F(NotifierTest, AnIntegrationDownWithTenDependentAgentsIsTwoNotifications) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.SetAgentLookup([](const std::string&, const std::string& agent) {
+    return agent == "openai" ? AgentInfo{} : AgentInfo{"crawler", {"openai"}};
+  });
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  core::AlertChange down =
+      Change(AlertChangeKind::kRaised, "alert_1", "openai", "integration_down");
+  down.alert.source_type = core::AlertSource::kIntegration;
+  alerts_["alert_1"].source_type = core::AlertSource::kIntegration;
+  n.SetIntegrationDown("acme", "openai", true);  // as the DownTracker does on that raise
+  std::vector<core::AlertChange> tick = {down};
+  for (int i = 0; i < 10; ++i) {
+    tick.push_back(Change(AlertChangeKind::kRaised, "alert_" + std::to_string(i + 2),
+                          "agent" + std::to_string(i), "integration_errors"));
+  }
+  Deliver(tick);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  EXPECT_EQ(n.stats().held, 10u);
+  clock_.Advance(core::Seconds(120));
+  n.SetIntegrationDown("acme", "openai", false);
+  std::vector<core::AlertChange> recovery;
+  for (int i = 1; i <= 11; ++i) {
+    recovery.push_back(Change(AlertChangeKind::kResolved, "alert_" + std::to_string(i)));
+  }
+  Deliver(recovery);
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  const std::vector<HttpRequest> got = receiver.requests();
+  ASSERT_EQ(got.size(), 2u);
+  EXPECT_EQ(ChangeOf(got[0]), "raised");
+  EXPECT_EQ(ChangeOf(got[1]), "resolved");
+  EXPECT_NE(got[1].body.find(R"("source_type":"integration","source_id":"openai")"),
+            std::string::npos)
+      << got[1].body;
+}
+
+TEST_F(NotifierTest, TheDispatcherSendsTheOpeningWhenTheGroupingWindowEnds) {
+  Receiver receiver;
+  NotifierOptions o = Fast();
+  o.incident_window = core::Seconds(1);
+  Notifier& n = Make(o);
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  Send(AlertChangeKind::kRaised, "alert_1", "a1", "heartbeat");
+  clock_.Advance(core::Millis(400));
+  Send(AlertChangeKind::kRaised, "alert_2", "a1", "health");
+  // The fake clock stands still inside the window: the opening waits, so never idle.
+  EXPECT_FALSE(n.WaitIdle(std::chrono::milliseconds(200)));
+  EXPECT_TRUE(receiver.requests().empty());
+  clock_.Advance(core::Millis(600));
+  ASSERT_TRUE(n.WaitIdle(kWait));
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_NE(receiver.requests()[0].body.find(R"("alert_count":2)"), std::string::npos);
+}
+
+TEST_F(NotifierTest, StopSendsTheOpeningsStillInTheirWindow) {
+  Receiver receiver;
+  NotifierOptions o = Fast();
+  o.incident_window = core::Seconds(3600);
+  Notifier& n = Make(o);
+  n.PutRoute(Webhook("hook", receiver.url()));
+  n.Start();
+  Send(AlertChangeKind::kRaised);
+  EXPECT_FALSE(n.WaitIdle(std::chrono::milliseconds(100)));
+  n.Stop();
+  ASSERT_EQ(receiver.requests().size(), 1u);
+  EXPECT_EQ(ChangeOf(receiver.requests()[0]), "raised");
+  EXPECT_EQ(n.stats().abandoned, 0u);
+}
+
+TEST_F(NotifierTest, SeededIncidentsAreResolvedAfterARestartNotAnnouncedAgain) {
+  Receiver receiver;
+  Notifier& n = Make();
+  n.PutRoute(Webhook("hook", receiver.url()));
+  // Restored open: a1's heartbeat was notified before the restart; a2's raise was in cooldown.
+  core::Alert notified = Change(AlertChangeKind::kRaised, "alert_7", "a1").alert;
+  core::Alert silent = Change(AlertChangeKind::kRaised, "alert_8", "a2", "heartbeat", false).alert;
+  EXPECT_EQ(n.RouteOrganizations(), (V{"acme"}));
+  n.Seed({notified, silent});
+  n.Start();
+  clock_.Advance(core::Seconds(30));
+  Send(AlertChangeKind::kResolved, "alert_7");
+  Send(AlertChangeKind::kResolved, "alert_8");
   ASSERT_TRUE(n.WaitIdle(kWait));
   ASSERT_EQ(receiver.requests().size(), 1u);
   EXPECT_EQ(ChangeOf(receiver.requests()[0]), "resolved");
+  EXPECT_EQ(Log("incident_7"), (V{"hook:resolved:1:delivered"}));
+  EXPECT_TRUE(Log("incident_8").empty());
 }
 
-TEST_F(NotifierTest, RemindersRepeatWhileTheAlertStaysOpen) {
+TEST_F(NotifierTest, RemindersRepeatWhileTheIncidentStaysOpen) {
   Receiver receiver;
   Notifier& n = Make();
   DeliveryRoute r = Webhook("hook", receiver.url());
@@ -248,12 +375,17 @@ TEST_F(NotifierTest, SlackRouteGetsTextAndColouredAttachment) {
   ASSERT_TRUE(n.WaitIdle(kWait));
   const std::vector<HttpRequest> got = receiver.requests();
   ASSERT_EQ(got.size(), 2u);
-  EXPECT_NE(got[0].body.find(R"("text":"[critical] raised: missed heartbeats")"), std::string::npos)
+  EXPECT_NE(got[0].body.find(R"("text":"[critical] raised: agent a1: missed heartbeats")"),
+            std::string::npos)
       << got[0].body;
+  EXPECT_NE(got[0].body.find(R"({"title":"Incident","value":"incident_1","short":true})"),
+            std::string::npos);
+  EXPECT_NE(got[0].body.find("heartbeat (critical): missed heartbeats"), std::string::npos);
   EXPECT_NE(got[0].body.find(R"("attachments":[{"color":"#d00000")"), std::string::npos);
   EXPECT_NE(got[0].body.find(R"({"title":"Source","value":"agent a1","short":true})"),
             std::string::npos);
-  EXPECT_NE(got[1].body.find(R"("text":"[resolved] missed heartbeats")"), std::string::npos);
+  EXPECT_NE(got[1].body.find(R"("text":"[resolved] agent a1: missed heartbeats")"),
+            std::string::npos);
   EXPECT_NE(got[1].body.find(R"("color":"#2eb886")"), std::string::npos);
 }
 

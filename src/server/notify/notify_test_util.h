@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -80,6 +81,8 @@ class NotifierTest : public ::testing::Test {
     o.initial_backoff = std::chrono::milliseconds(20);
     o.repeat_check = std::chrono::milliseconds(50);
     o.stop_wait = std::chrono::milliseconds(2000);
+    // The clock here is fake: openings go out with the batch that opened them.
+    o.incident_window = core::Duration(0);
     // The receivers and hooks here are on loopback and on this machine.
     o.allow_command_routes = true;
     o.allow_private_targets = true;
@@ -93,29 +96,53 @@ class NotifierTest : public ::testing::Test {
     r.timeout = core::Seconds(2);
     return r;
   }
-  void Send(AlertChangeKind kind, std::string alert_id = "alert_1", std::string agent = "a1") {
+  // One change of agent `agent`'s alert (a critical heartbeat unless `type` says otherwise),
+  // as one batch; remembered, so a later change of the same id keeps its raise time.
+  void Send(AlertChangeKind kind, std::string alert_id = "alert_1", std::string agent = "a1",
+            std::string type = "heartbeat", bool notify = true) {
+    Deliver({Change(kind, std::move(alert_id), std::move(agent), std::move(type), notify)});
+  }
+  core::AlertChange Change(AlertChangeKind kind, std::string alert_id, std::string agent = "a1",
+                           std::string type = "heartbeat", bool notify = true) {
+    core::Alert& a = alerts_[alert_id];
+    if (a.id.empty()) {
+      a.id = alert_id;
+      a.organization_id = "acme";
+      a.severity = core::AlertSeverity::kCritical;
+      a.source_id = std::move(agent);
+      a.type = std::move(type);
+      a.message = a.type == "heartbeat" ? "missed heartbeats" : a.type + " is bad";
+      a.raised_at = clock_.Now();
+    }
+    a.updated_at = clock_.Now();
+    if (kind == AlertChangeKind::kResolved) a.resolved_at = clock_.Now();
+    if (kind == AlertChangeKind::kAcknowledged) a.acknowledged_at = clock_.Now();
+    if (notify && kind == AlertChangeKind::kRaised) a.last_notified_at = clock_.Now();
     core::AlertChange c{};
     c.kind = kind;
-    c.notify = true;
-    c.alert.id = std::move(alert_id);
-    c.alert.organization_id = "acme";
-    c.alert.severity = core::AlertSeverity::kCritical;
-    c.alert.source_id = std::move(agent);
-    c.alert.type = "heartbeat";
-    c.alert.message = "missed heartbeats";
-    c.alert.raised_at = clock_.Now();
-    if (kind == AlertChangeKind::kResolved) c.alert.resolved_at = clock_.Now();
-    engine::EngineEvent e;
-    e.kind = engine::EngineEventKind::kAlert;
-    e.organization_id = "acme";
-    e.agent_id = c.alert.source_id;
-    e.alert = std::make_shared<const core::AlertChange>(std::move(c));
-    e.at = clock_.Now();
-    notifier_->OnEvents(std::span<const engine::EngineEvent>(&e, 1));
+    c.notify = notify;
+    c.suppressed_reason = notify ? "" : "cooldown";
+    c.alert = a;
+    return c;
   }
-  // The delivery log of an alert, oldest first, as "route:change:attempt:outcome".
-  std::vector<std::string> Log(const std::string& alert_id = "alert_1") {
-    auto rows = store_->QueryDeliveries("acme", alert_id, 100);
+  // The changes as one batch (one OnEvents call, as one engine tick publishes them).
+  void Deliver(std::vector<core::AlertChange> changes) {
+    std::vector<engine::EngineEvent> events;
+    for (core::AlertChange& c : changes) {
+      engine::EngineEvent e;
+      e.kind = engine::EngineEventKind::kAlert;
+      e.organization_id = "acme";
+      e.agent_id = c.alert.source_id;
+      e.alert = std::make_shared<const core::AlertChange>(std::move(c));
+      e.at = clock_.Now();
+      events.push_back(std::move(e));
+    }
+    notifier_->OnEvents(events);
+  }
+  // The delivery log of an incident (the log's alert_id column names it), oldest first, as
+  // "route:change:attempt:outcome".
+  std::vector<std::string> Log(const std::string& incident_id = "incident_1") {
+    auto rows = store_->QueryDeliveries("acme", incident_id, 100);
     EXPECT_TRUE(rows.ok());
     std::vector<std::string> out;
     for (auto it = rows->rbegin(); it != rows->rend(); ++it) {
@@ -124,8 +151,8 @@ class NotifierTest : public ::testing::Test {
     }
     return out;
   }
-  std::string LastDetail(const std::string& alert_id = "alert_1") {
-    auto rows = store_->QueryDeliveries("acme", alert_id, 1);
+  std::string LastDetail(const std::string& incident_id = "incident_1") {
+    auto rows = store_->QueryDeliveries("acme", incident_id, 1);
     return rows.ok() && !rows->empty() ? (*rows)[0].detail : "";
   }
 
@@ -133,6 +160,7 @@ class NotifierTest : public ::testing::Test {
   std::filesystem::path dir_;
   std::unique_ptr<store::Store> store_;
   std::unique_ptr<Notifier> notifier_;
+  std::map<std::string, core::Alert> alerts_;  // by id: the state Send left each in
 };
 
 using V = std::vector<std::string>;

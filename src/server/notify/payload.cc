@@ -4,6 +4,12 @@
 
 namespace vitals::server {
 
+const core::Alert& Payload::cause() const {
+  static const core::Alert kNone;
+  const core::Alert* worst = core::WorstCause(incident.alerts);
+  return worst ? *worst : kNone;
+}
+
 std::string PayloadJson(const Payload& p) {
   JsonWriter w;
   w.BeginObject()
@@ -11,8 +17,11 @@ std::string PayloadJson(const Payload& p) {
       .Field("organization_id", p.organization_id)
       .Field("route_id", p.route_id)
       .Field("sent_at", p.sent_at)
-      .Key("alert");
-  WriteAlert(w, p.alert);
+      .Field("idempotency_key", p.idempotency_key)
+      .Key("incident");
+  WriteIncident(w, p.incident);
+  w.Key("alert");
+  WriteAlert(w, p.cause());
   w.EndObject();
   return w.Take();
 }

@@ -7,7 +7,7 @@ namespace {
 
 std::string_view Color(const Payload& p) {
   if (p.change == "resolved") return "#2eb886";  // green
-  switch (p.alert.severity) {
+  switch (p.incident.severity) {
     case core::AlertSeverity::kCritical:
       return "#d00000";
     case core::AlertSeverity::kWarning:
@@ -18,26 +18,38 @@ std::string_view Color(const Payload& p) {
   return "#439fe0";
 }
 
-void ShortField(JsonWriter& w, std::string_view title, std::string_view value) {
-  w.BeginObject().Field("title", title).Field("value", value).Field("short", true).EndObject();
+void Field(JsonWriter& w, std::string_view title, std::string_view value, bool is_short = true) {
+  w.BeginObject().Field("title", title).Field("value", value).Field("short", is_short).EndObject();
+}
+
+// One line per alert: "• heartbeat (critical): agent a1 missed 3 heartbeats".
+std::string AlertLines(const core::Incident& i) {
+  std::string lines;
+  for (const core::Alert& a : i.alerts) {
+    if (!lines.empty()) lines += '\n';
+    lines += "\u2022 " + a.type + " (" + std::string(core::AlertSeverityName(a.severity)) +
+             (a.open() ? "" : ", resolved") + "): " + a.message;
+  }
+  return lines;
 }
 
 }  // namespace
 
 std::string SlackMessageJson(const Payload& p) {
-  const core::Alert& a = p.alert;
+  const core::Incident& i = p.incident;
   std::string text =
-      "[" + std::string(core::AlertSeverityName(a.severity)) + "] " + p.change + ": " + a.message;
-  if (p.change == "resolved") text = "[resolved] " + a.message;
+      "[" + std::string(core::AlertSeverityName(i.severity)) + "] " + p.change + ": " + i.title;
+  if (p.change == "resolved") text = "[resolved] " + i.title;
   JsonWriter w;
   w.BeginObject().Field("text", text).Key("attachments").BeginArray();
   w.BeginObject().Field("color", Color(p)).Field("fallback", text).Key("fields").BeginArray();
-  ShortField(w, "Source", std::string(core::AlertSourceName(a.source_type)) + " " + a.source_id);
-  ShortField(w, "Type", a.type);
-  ShortField(w, "Severity", core::AlertSeverityName(a.severity));
-  ShortField(w, "Alert", a.id);
-  ShortField(w, "Raised", core::FormatTimestamp(a.raised_at));
-  if (a.resolved_at) ShortField(w, "Resolved", core::FormatTimestamp(*a.resolved_at));
+  Field(w, "Source", std::string(core::AlertSourceName(i.source_type)) + " " + i.source_id);
+  Field(w, "Cause", i.cause);
+  Field(w, "Severity", core::AlertSeverityName(i.severity));
+  Field(w, "Incident", i.id);
+  Field(w, "Opened", core::FormatTimestamp(i.opened_at));
+  if (i.resolved_at) Field(w, "Resolved", core::FormatTimestamp(*i.resolved_at));
+  Field(w, "Alerts (" + std::to_string(i.alerts.size()) + ")", AlertLines(i), false);
   w.EndArray().EndObject().EndArray().EndObject();
   return w.Take();
 }
