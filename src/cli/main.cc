@@ -35,12 +35,16 @@ int main(int argc, char** argv) {
   int seconds = static_cast<int>(demo.duration.count());
   CLI::App* demo_cmd =
       app.add_subcommand("demo", "Feed the engine a simulated fleet and print its health");
-  demo_cmd->add_option("--seconds", seconds, "How long to run")
-      ->check(CLI::Range(1, 3600))
-      ->capture_default_str();
-  demo_cmd->add_option("--agents", demo.agents, "Simulated agents")
-      ->check(CLI::Range(2, 10000))
-      ->capture_default_str();
+  demo_cmd
+      ->add_option("--seconds", seconds,
+                   "How long to run, 1-3600 [default: " + std::to_string(seconds) + "]")
+      ->type_name("SECONDS")
+      ->check(CLI::Range(1, 3600).description(""));
+  demo_cmd
+      ->add_option("--agents", demo.agents,
+                   "Simulated agents, 2-10000 [default: " + std::to_string(demo.agents) + "]")
+      ->type_name("COUNT")
+      ->check(CLI::Range(2, 10000).description(""));
 
   if (const std::string word = UnknownCommand(app, argc, argv); !word.empty()) {
     std::vector<std::string> names;
