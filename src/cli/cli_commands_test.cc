@@ -71,7 +71,7 @@ TEST_F(CliTest, RoutesAddListRemove) {
 TEST_F(CliTest, WindowsAddListRemove) {
   StartServer();
   CliResult r =
-      Cli("windows add deploy --agent billing-bot,indexer --label team=search "
+      Cli("windows add deploy --agent billing-bot,indexer --label agent_type=search "
           "--starts-at 2026-12-04T22:00:00Z --ends-at 2026-12-04T23:00:00Z");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, "window deploy added\n");
@@ -82,7 +82,7 @@ TEST_F(CliTest, WindowsAddListRemove) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "deploy")) << r.out;
   EXPECT_TRUE(Has(r.out, "billing-bot,indexer")) << r.out;
-  EXPECT_TRUE(Has(r.out, "team=search")) << r.out;
+  EXPECT_TRUE(Has(r.out, "agent_type=search")) << r.out;
   EXPECT_TRUE(Has(r.out, "2026-12-04T22:00:00")) << r.out;
   EXPECT_TRUE(Has(r.out, "1 window\n")) << r.out;
   r = Cli("windows remove deploy");

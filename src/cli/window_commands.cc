@@ -82,7 +82,9 @@ void AddWindows(CLI::App& app, const CommandContext& ctx) {
   add->add_option("--agent", a->agents, "Agents it covers (repeat or comma-separate)")
       ->delimiter(',');
   add->add_option("--integration", a->integrations, "Integrations it covers")->delimiter(',');
-  add->add_option("--label", a->labels, "Agent labels it covers, key=value");
+  add->add_option("--label", a->labels,
+                  "key=value that must all hold (keys: source_type, source_id, type, severity, "
+                  "agent_type)");
   ctx.On(add, [g = ctx.g, a] {
     auto body = WindowBody(*a);
     if (!body.ok()) {
