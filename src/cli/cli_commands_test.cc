@@ -20,9 +20,12 @@ class CliTest : public ServeTest {
   // Runs `vitals ARGS` (a shell word list) and returns its exit code, stdout and stderr.
   CliResult Cli(const std::string& args, bool with_server = true) {
     const std::string out = (dir_ / "cli.out").string(), err = (dir_ / "cli.err").string();
-    std::string cmd = "cd " + dir_.string() + " && " + ServerProcess::DefaultBinary() + " " + args;
-    if (with_server && server_) cmd += " --server http://127.0.0.1:" + std::to_string(port());
-    cmd += " >" + out + " 2>" + err;
+    // The address by environment, so that it cannot end up after a `--`; without a server of
+    // the test's own, nowhere a server could be listening.
+    const std::string server = with_server && server_ ? "http://127.0.0.1:" + std::to_string(port())
+                                                      : std::string("http://127.0.0.1:1");
+    const std::string cmd = "cd " + dir_.string() + " && VITALS_SERVER=" + server + " " +
+                            ServerProcess::DefaultBinary() + " " + args + " >" + out + " 2>" + err;
     const int status = std::system(cmd.c_str());
     CliResult r;
     r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
@@ -51,6 +54,10 @@ TEST_F(CliTest, RoutesAddListRemove) {
   r = Cli("routes add bad --kind webhook");  // no --url: the server names the field
   EXPECT_EQ(r.rc, 1);
   EXPECT_TRUE(Has(r.err, "HTTP 400: url: required")) << r.err;
+  // A command route's program takes its own options: they come after --.
+  r = Cli("routes add page-me --kind command -- /bin/echo --team agents");
+  EXPECT_EQ(r.rc, 1);  // not granted here: the server says which flag would allow it
+  EXPECT_TRUE(Has(r.err, "--allow-command-routes")) << r.err;
   r = Cli("routes list");
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_TRUE(Has(r.out, "pager")) << r.out;

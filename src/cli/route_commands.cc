@@ -73,9 +73,10 @@ void AddRouteAdd(CLI::App* routes, const CommandContext& ctx) {
       ->required()
       ->check(CLI::IsMember({"webhook", "slack", "alertmanager", "command"}));
   add->add_option("--url", a->url, "http:// URL (webhook, slack; alertmanager: its base URL)");
-  add->add_option("--command", a->command,
-                  "command: the program and its arguments, run without a shell")
-      ->expected(1, -1);
+  // After `--`, so that the program's own options are not taken for ours.
+  add->add_option("command", a->command,
+                  "command kind: the program and its arguments after --, run without a shell "
+                  "(routes add pager --kind command -- /usr/local/bin/page --team x)");
   add->add_option("--secret", a->secret, "webhook: HMAC-SHA256 key for X-Vitals-Signature");
   add->add_option("--severity", a->severities, "Only these severities (info, warning, critical)")
       ->delimiter(',');
