@@ -1,6 +1,5 @@
 #include "cli/demo.h"
 
-#include <cctype>
 #include <iomanip>
 #include <mutex>
 #include <random>
@@ -123,8 +122,7 @@ std::string DemoAnnouncement(const DemoOptions& options) {
     return s + "Nothing fails this soon (the first failure is scripted at " +
            std::to_string(static_cast<int>(kIndexerStartsAt)) + " s; try --seconds 12).";
   }
-  events[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(events[0])));
-  return s + events + ".";
+  return s + "Scripted: " + events + ".";
 }
 
 int RunDemo(const DemoOptions& options, std::ostream& out) {

@@ -46,7 +46,10 @@ int main(int argc, char** argv) {
       ->type_name("COUNT")
       ->check(CLI::Range(2, 10000).description(""));
 
-  if (const std::string word = UnknownCommand(app, argc, argv); !word.empty()) {
+  if (const std::string word = UnknownCommand(app, argc, argv); word == "help") {
+    std::cout << app.help();
+    return 0;
+  } else if (!word.empty()) {
     std::vector<std::string> names;
     for (const CLI::App* sub : app.get_subcommands({})) names.push_back(sub->get_name());
     std::cerr << "vitals: " << vitals::cli::UnknownCommandMessage(word, names)
