@@ -137,6 +137,13 @@ TEST_F(CliTest, StatusJsonIsOneDocument) {
   EXPECT_TRUE(e["integrations"].is_array()) << r.out;
 }
 
+// F25: a message with quotes in it stays one parseable logfmt value.
+TEST_F(CliTest, ServeLogLinesEscapeQuotesInMessages) {
+  StartServer();
+  const std::string escaped = R"x(mode=open (organization \"default\"))x";
+  EXPECT_TRUE(Has(server_->LogTail(), escaped)) << server_->LogTail();
+}
+
 // F12: a short interval needs no --timeout-ms.
 TEST_F(CliTest, ChecksAddWithAShortIntervalAlone) {
   StartServer();
