@@ -1,5 +1,5 @@
-// Builds the dashboard into dist/: index.html plus assets/app.js and assets/app.css (uPlot and
-// every other dependency bundled; nothing is fetched from a CDN).
+// Builds the dashboard into dist/: index.html plus assets/app.js and assets/app.css (everything
+// bundled; nothing is fetched from a CDN).
 import { build } from 'esbuild';
 import { copyFile, mkdir } from 'node:fs/promises';
 import { dirname, join } from 'node:path';

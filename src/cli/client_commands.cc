@@ -9,6 +9,7 @@
 
 #include "cli/api_client.h"
 #include "cli/client_support.h"
+#include "cli/incident_commands.h"
 #include "cli/table.h"
 #include "server/api/authenticator.h"
 #include "server/json/json_writer.h"
@@ -158,7 +159,7 @@ void RenderAlerts(dom::element r) {
 
 void RenderKeys(dom::element r) {
   Table t({"ID", "ORGANIZATION", "NAME", "SCOPE", "CREATED", "REVOKED"});
-  for (dom::element k : r.get_array()) {
+  for (dom::element k : r["keys"].get_array()) {
     t.Row({Field(k, "id"), Field(k, "organization_id"), Field(k, "name"), Field(k, "scope"),
            Field(k, "created_at"), Field(k, "revoked_at")});
   }
@@ -250,10 +251,15 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   client_options(ack);
   ack->add_option("id", *id, "Alert id")->required();
   ack->add_option("--by", *by, "Who acknowledges (default: the API key, or \"cli\")");
-  on(alerts, [g, all] {
-    return Run(*g, Method::kGet,
-               std::string("/api/health/alerts?limit=1000&state=") + (*all ? "all" : "open"), "",
-               RenderAlerts);
+  // CLI11 runs the parent's callback after its subcommand's: list only when `ack` is not given
+  // (F1: the list used to replace the acknowledgement).
+  alerts->callback([action, ack, g, all] {
+    if (ack->parsed()) return;
+    *action = [g, all] {
+      return Run(*g, Method::kGet,
+                 std::string("/api/health/alerts?limit=1000&state=") + (*all ? "all" : "open"), "",
+                 RenderAlerts);
+    };
   });
   on(ack, [g, id, by] {
     server::JsonWriter w;
@@ -314,6 +320,7 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   });
 
   AddResourceCommands(app, ctx);
+  AddIncidentCommands(app, ctx);
   return [action]() { return *action ? (*action)() : -1; };
 }
 

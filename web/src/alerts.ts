@@ -20,6 +20,7 @@ export interface Alert {
 
 export class Alerts {
   readonly open = new Map<string, Alert>();
+  loaded = false; // the open alerts have been read once (zero is known, not just unread)
   private listeners = new Set<() => void>();
 
   constructor(private readonly api: Api) {}
@@ -33,6 +34,7 @@ export class Alerts {
     const body = await this.api.get<any>('/api/health/alerts?state=open&limit=1000');
     const list: Alert[] = Array.isArray(body) ? body : (body?.alerts ?? []);
     this.open.clear();
+    this.loaded = true;
     for (const a of list) if (!a.resolved) this.open.set(String(a.alert_id), a);
     this.notify();
   }

@@ -16,8 +16,20 @@ type KeyPrompt = (reason: string) => Promise<string | null>;
 
 export class Api {
   private prompting: Promise<string | null> | null = null;
+  private keyWaitListeners = new Set<() => void>();
 
   constructor(private readonly askKey: KeyPrompt) {}
+
+  // True while the key dialog is open: views show a neutral "waiting for a key" instead of an
+  // empty or failed state (F18).
+  get waitingForKey(): boolean {
+    return this.prompting !== null;
+  }
+
+  onKeyWait(listener: () => void): () => void {
+    this.keyWaitListeners.add(listener);
+    return () => this.keyWaitListeners.delete(listener);
+  }
 
   get key(): string {
     return localStorage.getItem(kKeyName) ?? '';
@@ -60,13 +72,19 @@ export class Api {
     return this.request<T>(path, { method: 'POST', body });
   }
 
+  private notifyKeyWait(): void {
+    for (const l of this.keyWaitListeners) l();
+  }
+
   private promptOnce(reason: string): Promise<string | null> {
     if (!this.prompting) {
       this.prompting = this.askKey(reason).then((key) => {
         this.prompting = null;
         if (key !== null) this.key = key;
+        this.notifyKeyWait();
         return key;
       });
+      this.notifyKeyWait();
     }
     return this.prompting;
   }

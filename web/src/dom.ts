@@ -77,6 +77,7 @@ const kIcons: Record<string, string> = {
   degraded: '▲',
   critical: '✕',
   failed: '✕',
+  error: '✕',
   unknown: '?',
   connected: '✓',
   disconnected: '✕',

@@ -26,6 +26,7 @@ export class Fleet {
   readonly rows = new Map<string, AgentRow>();
   // Bumped on every applied batch; views compare it to skip work when nothing changed.
   version = 0;
+  loaded = false; // the list has been read once (an empty fleet is known, not just unread)
   private pending = new Map<string, Partial<AgentRow>>();
   private frame = 0;
   private listeners = new Set<Listener>();
@@ -43,6 +44,7 @@ export class Fleet {
   }
 
   replaceAll(rows: AgentRow[]): void {
+    this.loaded = true;
     const before = this.rows;
     const now = Date.now();
     const next = new Map<string, AgentRow>();

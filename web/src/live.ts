@@ -28,6 +28,7 @@ export class Live {
   private retryTimer = 0;
   private pingTimer = 0;
   private stopped = false;
+  private started = false;
 
   constructor(
     private readonly keyOf: () => string,
@@ -36,11 +37,14 @@ export class Live {
 
   start(): void {
     this.stopped = false;
+    this.started = true;
     this.connect('connecting');
   }
 
   // Drops the connection now and reconnects at once (e.g. after a new API key was entered).
+  // Before start() there is nothing to restart.
   restart(): void {
+    if (!this.started || this.stopped) return;
     this.delay = kMinDelayMs;
     if (this.socket) return this.socket.close();
     window.clearTimeout(this.retryTimer);

@@ -1,10 +1,10 @@
 // The dashboard's entry point: the stores (fleet, alerts), the live feed, the key prompt, and a
 // hash router that mounts one view at a time.
-import 'uplot/dist/uPlot.min.css';
 import './app.css';
 import { Alerts } from './alerts';
 import { Api } from './api';
 import { Fleet, AgentRow } from './fleet';
+import { Incidents } from './incidents';
 import { Live, LiveEvent, LiveState } from './live';
 import { AgentView } from './views/agent';
 import { AgentsView } from './views/agents';
@@ -42,6 +42,7 @@ const api = new Api(async (reason) => {
   return key;
 });
 const alerts = new Alerts(api);
+const incidents = new Incidents(api);
 let agentsReload = 0;
 let agentsLoading = false;
 const fleet = new Fleet(() => reloadAgentsSoon());
@@ -89,6 +90,7 @@ function onEvent(e: LiveEvent): void {
     case 'alert_resolved':
     case 'alert_escalated':
       if (d.alert) alerts.apply(d.alert);
+      incidents.changed();
       break;
     case 'health:update':
       for (const a of (d.agents ?? []) as AgentRow[]) fleet.patch(a.agent_id, a);
@@ -99,12 +101,23 @@ function onEvent(e: LiveEvent): void {
   view?.onEvent?.(e);
 }
 
-function onState(state: LiveState, detail: string): void {
+let liveState: { state: LiveState; detail: string } = { state: 'connecting', detail: 'connecting…' };
+
+// While the key dialog is open the page is neither live nor failing: it waits for the key (F18).
+function showState(): void {
+  const waiting = api.waitingForKey;
+  const state = waiting ? 'key' : liveState.state;
   const el = document.getElementById('conn')!;
   el.className = `conn conn-${state}`;
   el.dataset.state = state;
-  document.getElementById('conn-text')!.textContent = detail;
+  document.getElementById('conn-text')!.textContent = waiting ? 'waiting for an API key' : liveState.detail;
 }
+
+function onState(state: LiveState, detail: string): void {
+  liveState = { state, detail };
+  showState();
+}
+api.onKeyWait(showState);
 
 const live = new Live(() => api.key, {
   onEvent,
@@ -113,6 +126,7 @@ const live = new Live(() => api.key, {
   onOpen: () => {
     loadAgents().catch(() => {});
     alerts.load().catch(() => {});
+    incidents.load().catch(() => {});
     view?.refresh?.().catch(() => {});
   },
   // An authenticated request tells a refused key (and asks for one) from a server that is down.
@@ -127,10 +141,10 @@ function route(): void {
   view?.destroy();
   const open = (id: string) => (location.hash = `#/agent/${encodeURIComponent(id)}`);
   if (name === 'agents') view = new AgentsView(fleet, open);
-  else if (name === 'agent' && rest.length) view = new AgentView(api, alerts, rest.join('/'));
-  else if (name === 'alerts') view = new AlertsPanel(alerts, { title: 'Open alerts' });
+  else if (name === 'agent' && rest.length) view = new AgentView(api, incidents, rest.join('/'));
+  else if (name === 'alerts') view = new AlertsPanel(incidents, api, { title: 'Open incidents' });
   else if (name === 'integrations') view = new IntegrationsView(api);
-  else view = new OverviewView(api, fleet, alerts);
+  else view = new OverviewView(api, fleet, alerts, incidents);
   const main = document.getElementById('main')!;
   main.replaceChildren(view.el);
   for (const a of document.querySelectorAll('nav a')) {
@@ -142,6 +156,11 @@ function route(): void {
 
 window.addEventListener('hashchange', route);
 route();
-live.start();
+// One authenticated request first: a server that needs a key asks for it before the live feed
+// starts, so the page never shows a failing connection behind the key dialog (F18).
+api
+  .get('/api/health/system')
+  .catch(() => {})
+  .finally(() => live.start());
 // Exposed for tests and debugging in the console.
-(window as any).vitals = { fleet, alerts, live };
+(window as any).vitals = { fleet, alerts, incidents, live };

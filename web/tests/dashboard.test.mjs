@@ -15,6 +15,64 @@ mkdirSync(artifacts, { recursive: true });
 const kFleet = 20;
 const fleetIds = Array.from({ length: kFleet }, (_, i) => `agent-${String(i + 1).padStart(3, '0')}`);
 
+// Polls a history endpoint until it has points (they are written every few seconds).
+async function historyOf(server, path) {
+  const deadline = Date.now() + 20000;
+  for (;;) {
+    const { history } = await server.get(path);
+    if (history.length > 0 || Date.now() > deadline) return history;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+// A chart as drawn: its y-axis labels with their y, its points with their value and y, and the
+// y of every vertex of its line.
+function drawnChart(page, selector) {
+  return page.evaluate((sel) => {
+    const svg = document.querySelector(sel);
+    const ticks = [...svg.querySelectorAll('text.y-tick')].map((t) => ({
+      label: Number(t.textContent.replace('%', '')),
+      y: Number(t.getAttribute('y')),
+    }));
+    const dots = [...svg.querySelectorAll('circle.point')].map((c) => ({
+      v: Number(c.dataset.value),
+      y: Number(c.getAttribute('cy')),
+    }));
+    const line = [...svg.querySelectorAll('polyline.line')].flatMap((l) =>
+      l
+        .getAttribute('points')
+        .trim()
+        .split(/\s+/)
+        .map((xy) => Number(xy.split(',')[1])),
+    );
+    return { ticks, dots, line };
+  }, selector);
+}
+
+// The axis runs from `lo` to `hi`; each of `values` is a point, and it and the line's vertex sit
+// at the y the axis labels give for it.
+function assertDrawnAt(drawn, values, lo, hi) {
+  const labels = drawn.ticks.map((t) => t.label);
+  assert.equal(Math.min(...labels), lo, `axis from ${lo}: ${labels}`);
+  assert.equal(Math.max(...labels), hi, `axis to ${hi}: ${labels}`);
+  const atLo = drawn.ticks.find((t) => t.label === lo).y;
+  const atHi = drawn.ticks.find((t) => t.label === hi).y;
+  const yOf = (v) => atLo + ((atHi - atLo) * (v - lo)) / (hi - lo);
+  const byValue = (a, b) => a - b;
+  const want = [...values].sort(byValue);
+  const got = drawn.dots.map((d) => d.v).sort(byValue);
+  assert.equal(got.length, want.length, 'one point per history point');
+  got.forEach((v, i) => assert.ok(Math.abs(v - want[i]) < 1e-9, `point ${v}, history ${want[i]}`));
+  for (const d of drawn.dots)
+    assert.ok(Math.abs(d.y - yOf(d.v)) < 0.5, `${d.v} drawn at y ${d.y}, axis says ${yOf(d.v)}`);
+  const lineYs = [...drawn.line].sort(byValue);
+  const dotYs = want.map(yOf).sort(byValue);
+  assert.equal(lineYs.length, dotYs.length, 'the line has a vertex per point');
+  lineYs.forEach((y, i) =>
+    assert.ok(Math.abs(y - dotYs[i]) < 0.5, `line vertex at ${y}, point at ${dotYs[i]}`),
+  );
+}
+
 describe('dashboard', { concurrency: false }, () => {
   const server = new VitalsServer();
   let browser;
@@ -23,8 +81,20 @@ describe('dashboard', { concurrency: false }, () => {
 
   const shot = (name) => page.screenshot({ path: join(artifacts, `${name}.png`), fullPage: false });
   const row = (id) => page.locator(`.vrow[data-agent-id="${id}"]`);
+  // The agent ids of the table rows a person can see: laid out (not display:none) and not hidden.
+  const visibleRowIds = () =>
+    page.evaluate(() =>
+      [...document.querySelectorAll('.vrow[data-agent-id]')]
+        .filter((el) => getComputedStyle(el).display !== 'none' && el.getClientRects().length > 0)
+        .map((el) => el.dataset.agentId)
+        .sort(),
+    );
+  // The table draws on the next animation frame: wait until two have passed.
+  const nextFrames = () =>
+    page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 
   before(async () => {
+    server.args = ['--allow-private-targets']; // the integration's check probes 127.0.0.1
     await server.start();
     browser = await chromium.launch({
       executablePath: chromePath,
@@ -71,6 +141,16 @@ describe('dashboard', { concurrency: false }, () => {
     }
   });
 
+  test('an empty dashboard says how to send data', async () => {
+    await page.goto(`${server.url}/#/`);
+    const hint = page.locator('#empty-hint');
+    await hint.waitFor();
+    const text = await hint.textContent();
+    assert.match(text, /curl -X POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/executions/);
+    assert.match(text, /\/api\/v1\/heartbeats/);
+    assert.match(await page.locator('.broken-agents').textContent(), /No agents yet/);
+  });
+
   test('the fleet appears', async () => {
     await server.executions(fleetIds.flatMap((id) => [execution(id), execution(id), execution(id)]));
     await page.goto(`${server.url}/#/agents`);
@@ -91,6 +171,8 @@ describe('dashboard', { concurrency: false }, () => {
     await page.waitForFunction(() =>
       /\/20$/.test(document.querySelector('#card-agents .card-value')?.textContent ?? ''),
     );
+    assert.equal(await page.locator('#empty-hint').count(), 0, 'the hint goes once there is data');
+    assert.match(await page.locator('#card-agents .card-label').textContent(), /Agents reporting/);
     await shot('02-overview');
   });
 
@@ -107,24 +189,113 @@ describe('dashboard', { concurrency: false }, () => {
     await shot('03-critical');
   });
 
-  test('acknowledging an alert in the page acknowledges it on the server', async () => {
-    await page.goto(`${server.url}/#/alerts`);
-    const button = page.locator('button.ack').first();
-    await button.waitFor({ timeout: 10000 });
-    const alertId = await button.getAttribute('data-alert-id');
-    await page.fill('#operator-name', 'test-operator');
-    await button.click();
-    await page.waitForSelector(`li.alert[data-alert-id="${alertId}"] .acked`);
-    assert.match(
-      await page.locator(`li.alert[data-alert-id="${alertId}"] .acked`).textContent(),
-      /acknowledged by test-operator/,
+  // agent-001 is healthy (score 1: F4 drew it at the bottom of a 0–100 axis), agent-007 critical.
+  for (const agent of ['agent-001', 'agent-007'])
+    test(`the score history is drawn where its values are (0–1 axis): ${agent}`, async () => {
+      // The recorder writes history every few seconds: wait for the API to have the agent's points.
+      const points = await historyOf(server, `/api/health/history/agent?entity_id=${agent}&days=1`);
+      assert.ok(points.length > 0, `${agent} has history`);
+      await page.goto(`${server.url}/#/agent/${agent}`);
+      await page.waitForSelector('.agent-page .line-chart circle.point');
+      const drawn = await drawnChart(page, '.agent-page .line-chart');
+      assertDrawnAt(
+        drawn,
+        points.map((p) => p.health_score),
+        0,
+        1,
+      );
+      await shot(`03b-history-${agent}`);
+    });
+
+  test('the overview says which agents are broken and why, with system status and history', async () => {
+    await page.goto(`${server.url}/#/`);
+    const broken = page.locator('.broken-agents li.broken[data-agent-id="agent-007"]');
+    await broken.waitFor();
+    await page.waitForFunction(
+      () => !!document.querySelector('.broken[data-agent-id="agent-007"] .cause-type'),
+      null,
+      { timeout: 5000 },
     );
-    const body = await server.get('/api/health/alerts');
+    assert.match(await broken.locator('.badge').textContent(), /✕ critical/);
+    assert.equal(await broken.locator('a').getAttribute('href'), '#/agent/agent-007');
+    const { incidents } = await server.get('/api/health/incidents?source_id=agent-007');
+    assert.equal(incidents.length, 1);
+    assert.equal(await broken.locator('.cause-type').textContent(), incidents[0].cause);
+    // Healthy agents are not listed.
+    assert.equal(await page.locator('.broken-agents li.broken[data-agent-id="agent-001"]').count(), 0);
+    // The system cards carry a status word (and icon) from the levels and system alerts.
+    for (const id of ['card-cpu', 'card-memory', 'card-queue']) {
+      const level = await page.locator(`#${id}`).getAttribute('data-level');
+      assert.ok(['healthy', 'warning', 'critical'].includes(level), `${id}: ${level}`);
+      const word = level === 'healthy' ? '✓ ok' : level === 'warning' ? '▲ warning' : '✕ critical';
+      assert.match(await page.locator(`#${id} .card-detail .badge`).textContent(), new RegExp(word));
+    }
+    // The system history (health_metrics) drawn on its scales: score 0–1, CPU and memory 0–100 %.
+    assert.ok((await historyOf(server, '/api/health/history/system?days=1')).length > 0, 'system history');
+    // The points the page drew are those of its own request (the current bucket's mean moves).
+    const response = page.waitForResponse((r) => r.url().includes('/api/health/history/system'));
+    await page.reload();
+    const { history } = await (await response).json();
+    await page.waitForSelector('.system-charts .line-chart circle.point');
+    const charts = [
+      ['score', 1, 1, (p) => p.health_score],
+      ['cpu', 2, 100, (p) => p.metrics.cpu_usage],
+      ['memory', 3, 100, (p) => p.metrics.memory_usage],
+    ];
+    for (const [name, nth, hi, value] of charts) {
+      const drawn = await drawnChart(page, `.system-charts figure:nth-child(${nth}) .line-chart`);
+      const values = history.map(value).filter((v) => typeof v === 'number');
+      assert.ok(values.length > 0, `${name} history`);
+      assertDrawnAt(drawn, values, 0, hi);
+    }
+    const captions = await page.locator('.charts figcaption').allTextContents();
+    for (const c of ['System health score', 'CPU', 'Memory', 'Queue depth'])
+      assert.ok(
+        captions.some((x) => x.startsWith(c)),
+        `${c} chart in ${captions}`,
+      );
+    await shot('03c-overview-broken');
+  });
+
+  test('the alerts panel shows one incident per source, expandable, acknowledged as a whole', async () => {
+    await page.goto(`${server.url}/#/alerts`);
+    const { incidents } = await server.get('/api/health/incidents?source_id=agent-007');
+    const incident = incidents[0];
+    assert.ok(incident.alert_count >= 2, `agent-007's alerts grouped (${incident.alert_count})`);
+    const item = page.locator(`li.incident[data-incident-id="${incident.incident_id}"]`);
+    await item.waitFor({ timeout: 10000 });
+    // One row for the agent, however many alerts it has.
+    assert.equal(await page.locator('li.incident:has(a[href="#/agent/agent-007"])').count(), 1);
+    const summary = await item.locator('summary').textContent();
+    assert.ok(summary.includes(incident.title), summary);
+    assert.match(summary, new RegExp(`${incident.alert_count} alerts`));
+    assert.match(summary, /opened \d+[smhd] ago/);
+    // Collapsed, then expanded to its alerts with their messages.
+    assert.equal(await item.locator('.incident-alerts').isVisible(), false);
+    await item.locator('summary').click();
+    await item.locator('.incident-alerts').waitFor({ state: 'visible' });
+    const shown = await item.locator('.incident-alerts li.alert').allTextContents();
+    assert.equal(shown.length, incident.alerts.length);
+    for (const a of incident.alerts)
+      assert.ok(
+        shown.some((t) => t.includes(a.message)),
+        a.message,
+      );
+    await page.fill('#operator-name', 'test-operator');
+    await item.locator('button.ack').click();
+    await page.waitForSelector(`li.incident[data-incident-id="${incident.incident_id}"] .acked`);
+    assert.match(await item.locator('.acked').textContent(), /acknowledged by test-operator/);
+    // Still expanded after the refresh.
+    assert.equal(await item.locator('.incident-alerts').isVisible(), true);
+    const after = await server.get(`/api/health/incidents/${incident.incident_id}`);
+    assert.equal(after.acknowledged, true);
+    const body = await server.get('/api/health/alerts?source_id=agent-007');
     const list = Array.isArray(body) ? body : body.alerts;
-    const alert = list.find((a) => String(a.alert_id) === alertId);
-    assert.ok(alert, `alert ${alertId} listed`);
-    assert.equal(alert.acknowledged, true);
-    assert.equal(alert.acknowledged_by, 'test-operator');
+    assert.ok(list.length >= 2);
+    for (const a of list) {
+      assert.equal(a.acknowledged, true, a.alert_id);
+      assert.equal(a.acknowledged_by, 'test-operator');
+    }
     await shot('04-acknowledged');
   });
 
@@ -157,8 +328,8 @@ describe('dashboard', { concurrency: false }, () => {
     assert.match(text, /Windows and latency quantiles/);
     assert.match(text, /upstream timed out/, 'the executions show their errors');
     assert.match(text, /critical_from_healthy|healthy.*critical/s, 'the transition is listed');
-    assert.match(text, /Alerts for this agent/);
-    assert.ok((await page.locator('.agent-page li.alert').count()) >= 1, 'its open alerts are listed');
+    assert.match(text, /Incidents for this agent/);
+    assert.equal(await page.locator('.agent-page li.incident').count(), 1, 'its open incident is listed');
     for (const label of ['1 h', '24 h', '7 d', '30 d']) {
       await page.getByRole('button', { name: label, exact: true }).click();
       await page.waitForSelector(`.ranges button[aria-pressed="true"]:text-is("${label}")`);
@@ -169,8 +340,23 @@ describe('dashboard', { concurrency: false }, () => {
   test('filters and sorting narrow and order the table', async () => {
     await page.goto(`${server.url}/#/agents`);
     await page.waitForSelector('.vrow[data-agent-id="agent-001"]');
+    await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('(21 of'));
+    // Every agent's row exists before filtering, so the filters below must hide rows, not only
+    // stop drawing new ones (F3: display:grid used to beat the hidden attribute).
+    await nextFrames();
+    assert.equal((await visibleRowIds()).length, 21);
+    await page.fill('#agent-search', 'agent-00');
+    await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('(9 of'));
+    await nextFrames();
+    assert.deepEqual(
+      await visibleRowIds(),
+      fleetIds.filter((id) => id.includes('agent-00')),
+    );
+    await page.fill('#agent-search', '');
     await page.selectOption('#filter-health', 'critical');
     await page.waitForFunction(() => document.querySelector('.count')?.textContent?.startsWith('(1 of'));
+    await nextFrames();
+    assert.deepEqual(await visibleRowIds(), ['agent-007']);
     await page.selectOption('#filter-health', '');
     await page.getByRole('button', { name: /^Agent/ }).click(); // by name, ascending
     await page.waitForFunction(() => {
@@ -250,6 +436,58 @@ describe('dashboard', { concurrency: false }, () => {
     await page.waitForFunction((n) => window.__longTasks.length > n, longTasks.length);
   });
 
+  test('integrations: error is the worst state, with when it was used, its issues and dependents', async () => {
+    await fetch(`${server.url}/api/v1/agents/agent-002`, {
+      method: 'PUT',
+      headers: server.headers({ 'Content-Type': 'application/json' }),
+      body: JSON.stringify({ depends_on: ['crm-down'] }),
+    }).then((r) => assert.equal(r.status, 200));
+    await server.executions(
+      Array.from({ length: 5 }, () => ({
+        ...execution('agent-002', 'error', 300),
+        integration_id: 'crm-down',
+      })),
+    );
+    // A check that fails (nothing listens on port 1): its result is what "checked" shows.
+    await server.post('/api/v1/checks', {
+      id: 'crm-tcp',
+      target_type: 'integration',
+      target_id: 'crm-down',
+      kind: 'tcp',
+      address: '127.0.0.1:1',
+      interval_seconds: 1,
+      timeout_ms: 500,
+    });
+    let api;
+    for (const deadline = Date.now() + 10000; Date.now() < deadline;) {
+      const list = await server.get('/api/health/integrations');
+      api = list.find((i) => i.integration_id === 'crm-down');
+      if (api?.checks.length) break;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    assert.equal(api.status, 'error');
+    assert.equal(api.checks[0].check_id, 'crm-tcp');
+    await page.goto(`${server.url}/#/integrations`);
+    const card = page.locator('.integration[data-integration-id="crm-down"]');
+    await card.waitFor();
+    const badge = card.locator('.badge');
+    assert.match(await badge.textContent(), /✕ error/);
+    assert.equal(
+      await badge.evaluate((el) => getComputedStyle(el).color),
+      'rgb(248, 81, 73)',
+      'red, like critical',
+    );
+    const text = await card.textContent();
+    assert.match(text, /used \d+s ago/, 'last_used is what the API sends');
+    assert.doesNotMatch(text, /checked —/);
+    assert.match(text, /checked \d+s ago \(crm-tcp: down\)/, 'the newest check, from checks[]');
+    for (const issue of api.issues) assert.ok(text.includes(issue), issue);
+    assert.ok(api.dependent_agents.includes('agent-002'));
+    assert.match(await card.locator('.depends').textContent(), /depended on by agent-002/);
+    assert.equal(await card.locator('.depends a').getAttribute('href'), '#/agent/agent-002');
+    await shot('10-integrations');
+  });
+
   test('no script errors on the page', () => {
     assert.deepEqual(pageErrors, []);
   });
@@ -273,6 +511,32 @@ describe('dashboard with API keys', { concurrency: false }, () => {
     await server.cleanup();
   });
 
+  test('while the key is asked for, the page waits for it instead of failing', async () => {
+    const context = await browser.newContext();
+    // Every state the connection indicator shows, from the first script on.
+    await context.addInitScript(() => {
+      window.__connStates = [];
+      new MutationObserver(() => {
+        const s = document.getElementById('conn')?.dataset.state;
+        if (s && window.__connStates.at(-1) !== s) window.__connStates.push(s);
+      }).observe(document, { subtree: true, attributes: true, attributeFilter: ['data-state'] });
+    });
+    const page = await context.newPage();
+    await page.goto(`${server.url}/#/`);
+    await page.waitForSelector('#key-dialog[open]');
+    await page.waitForSelector('#conn[data-state="key"]');
+    assert.match(await page.locator('#conn-text').textContent(), /waiting for an API key/);
+    assert.match(await page.locator('.alerts-panel').textContent(), /Waiting for an API key/);
+    assert.doesNotMatch(await page.locator('main').textContent(), /No open|No agents yet/);
+    await page.screenshot({ path: join(artifacts, '09a-waiting-for-key.png') });
+    await page.fill('#key-input', server.key);
+    await page.click('#key-dialog button[value="ok"]');
+    await page.waitForSelector('#conn[data-state="live"]', { timeout: 10000 });
+    const states = await page.evaluate(() => window.__connStates);
+    assert.ok(!states.includes('reconnecting'), `states shown: ${states.join(' → ')}`);
+    await context.close();
+  });
+
   test('asks for the key, remembers it, and streams with it', async () => {
     assert.equal((await fetch(`${server.url}/api/health/agents`)).status, 401, 'the data needs the key');
     assert.equal((await fetch(`${server.url}/`)).status, 200, 'the page itself is public');
@@ -291,5 +555,13 @@ describe('dashboard with API keys', { concurrency: false }, () => {
     await page.reload();
     await page.waitForSelector('.vrow[data-agent-id="keyed-second"]');
     assert.equal(await page.locator('#key-dialog[open]').count(), 0, 'the key was remembered');
+    // A heartbeat-only agent reports too: the overview counts it (F17).
+    await server.post('/api/v1/heartbeats', { agent_id: 'keyed-beats-only' });
+    await page.goto(`${server.url}/#/`);
+    await page.waitForFunction(
+      () => document.querySelector('#card-agents .card-value')?.textContent === '3/3',
+      null,
+      { timeout: 5000 },
+    );
   });
 });

@@ -32,6 +32,7 @@ export class VitalsServer {
     this.proc = null;
     this.log = '';
     this.key = ''; // sent as a Bearer token when set
+    this.args = []; // extra `vitals serve` flags
   }
 
   headers(extra = {}) {
@@ -62,7 +63,7 @@ export class VitalsServer {
 
   async start(port) {
     this.port = port ?? this.port ?? (await freePort());
-    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--db', this.db];
+    const args = ['serve', '--listen', `127.0.0.1:${this.port}`, '--db', this.db, ...this.args];
     this.proc = spawn(binary, args, {
       env: { ...process.env, VITALS_WEB_ROOT: webRoot },
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -73,6 +73,9 @@ void Get(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
 }
 
 void List(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (core::Status st = KnownParams(req, {"limit", "offset"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto limit = IntParam(req, "limit", 1000, 1, s.limits.max_page_size);
   auto offset = IntParam(req, "offset", 0, 0, INT64_MAX);
   if (!limit.ok()) return respond(ErrorResponse(limit.status()));

@@ -1,12 +1,10 @@
-// Alerts and history: GET /api/health/alerts, POST /api/health/alerts/{id}/acknowledge,
-// GET /api/health/history/{agent|integration|system}.
-#include <simdjson.h>
-
+// Alerts: GET /api/health/alerts, POST /api/health/alerts/{id}/acknowledge.
 #include <algorithm>
 
+#include "server/api/acknowledge_body.h"
+#include "server/api/alert_filter.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
-#include "server/api/query_params.h"
 #include "server/json/views_json.h"
 
 namespace vitals::server {
@@ -14,64 +12,16 @@ namespace {
 
 using core::Status;
 
-struct AlertFilter {
-  std::string state = "open";  // open | resolved | all
-  std::optional<core::AlertSeverity> severity;
-  std::optional<core::AlertSource> source_type;
-  std::optional<std::string> source_id;
-  std::optional<bool> acknowledged;
-  std::optional<core::Timestamp> since;
-  int limit = 100;
-
-  bool Matches(const core::Alert& a) const {
-    return (!severity || a.severity == *severity) &&
-           (!source_type || a.source_type == *source_type) &&
-           (!source_id || a.source_id == *source_id) &&
-           (!acknowledged || a.acknowledged() == *acknowledged) &&
-           (!since || a.raised_at >= *since);
-  }
-};
-
-core::Result<AlertFilter> ParseFilter(const HttpRequest& req, const ApiLimits& limits) {
-  AlertFilter f;
-  if (auto v = req.Query("state")) f.state = std::string(*v);
-  if (f.state != "open" && f.state != "resolved" && f.state != "all") {
-    return Status::InvalidArgument("state: expected open, resolved or all");
-  }
-  if (auto v = req.Query("severity")) {
-    f.severity = core::ParseAlertSeverity(*v);
-    if (!f.severity) return Status::InvalidArgument("severity: expected critical, warning or info");
-  }
-  if (auto v = req.Query("source_type")) {
-    f.source_type = core::ParseAlertSource(*v);
-    if (!f.source_type) {
-      return Status::InvalidArgument(
-          "source_type: expected system, agent, integration, workspace or database");
-    }
-  }
-  if (auto v = req.Query("source_id")) f.source_id = std::string(*v);
-  auto ack = BoolParam(req, "acknowledged");
-  if (!ack.ok()) return ack.status();
-  f.acknowledged = *ack;
-  auto since = TimeParam(req, "since");
-  if (!since.ok()) return since.status();
-  f.since = *since;
-  auto limit = IntParam(req, "limit", limits.default_page_size, 1, limits.max_page_size);
-  if (!limit.ok()) return limit.status();
-  f.limit = static_cast<int>(*limit);
-  return f;
-}
-
 void ListAlerts(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
-  auto f = ParseFilter(req, s.limits);
+  auto f = ParseAlertFilter(req, s.limits);
   if (!f.ok()) return respond(ErrorResponse(f.status()));
   std::vector<core::Alert> out;
-  if (f->state != "resolved") {  // open alerts: the engine is the authority
+  if (f->WantsOpen()) {  // open alerts: the engine is the authority
     for (core::Alert& a : s.monitor.OpenAlerts(ctx.organization_id)) {
       if (f->Matches(a)) out.push_back(std::move(a));
     }
   }
-  if (f->state != "open") {
+  if (f->WantsResolved()) {
     store::AlertQuery q;
     q.organization_id = ctx.organization_id;
     q.open = false;
@@ -95,26 +45,6 @@ void ListAlerts(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
   respond(HttpResponse::Json(200, w.Take()));
 }
 
-// Who acknowledges: {"by": "..."} in the body, else the key's id, else "api".
-core::Result<std::string> AcknowledgedBy(const HttpRequest& req, const RequestContext& ctx) {
-  std::string by = ctx.key_id.empty() ? "api" : ctx.key_id;
-  if (req.body.find_first_not_of(" \t\r\n") == std::string::npos) return by;
-  simdjson::dom::parser parser;
-  simdjson::dom::element root;
-  if (parser.parse(req.body).get(root)) return Status::InvalidArgument("body: malformed JSON");
-  simdjson::dom::object o;
-  if (root.get_object().get(o)) return Status::InvalidArgument("body: expected a JSON object");
-  simdjson::dom::element v;
-  if (o["by"].get(v) == simdjson::SUCCESS && !v.is_null()) {
-    std::string_view s;
-    if (v.get_string().get(s) || s.empty() || s.size() > 256) {
-      return Status::InvalidArgument("by: expected a non-empty string of at most 256 bytes");
-    }
-    by = std::string(s);
-  }
-  return by;
-}
-
 void Acknowledge(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
   auto by = AcknowledgedBy(req, ctx);
   if (!by.ok()) return respond(ErrorResponse(by.status()));
@@ -133,54 +63,6 @@ void Acknowledge(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
   respond(HttpResponse::Json(200, w.Take()));
 }
 
-void History(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
-  const std::string_view type = ctx.Param("type");
-  if (type != "agent" && type != "integration" && type != "system") {
-    return respond(
-        ErrorResponse(404, "not_found", "history type must be agent, integration or system"));
-  }
-  auto days = IntParam(req, "days", 30, 1, 366);
-  if (!days.ok()) return respond(ErrorResponse(days.status()));
-  const std::string entity(req.Query("entity_id").value_or(type == "system" ? "system" : ""));
-  if (entity.empty()) {
-    return respond(ErrorResponse(Status::InvalidArgument("entity_id: required")));
-  }
-  const core::Timestamp now = s.clock->Now();
-  // Daily points, finer for short ranges: hourly up to two days.
-  const core::Duration bucket = *days <= 2 ? std::chrono::hours(1) : std::chrono::hours(24);
-  const core::Timestamp from = now - std::chrono::hours(24) * *days;
-  std::vector<store::HistoryPoint> points;
-  if (type == "agent") {
-    auto r = s.store.QueryAgentHistory(ctx.organization_id, entity, from, now, bucket);
-    if (!r.ok()) return respond(ErrorResponse(r.status()));
-    points = std::move(*r);
-  }
-  JsonWriter w;
-  w.BeginObject()
-      .Field("health_type", type)
-      .Field("entity_id", entity)
-      .Field("days", *days)
-      .Field("bucket_seconds", static_cast<int64_t>(core::ToSecondsF(bucket)))
-      .Field("data_points", static_cast<uint64_t>(points.size()))
-      .Key("history")
-      .BeginArray();
-  for (const store::HistoryPoint& p : points) {
-    w.BeginObject()
-        .Field("timestamp", p.timestamp)
-        .Field("health_score", p.health_score)
-        .Field("status", core::HealthStatusName(p.status));
-    w.Key("metrics")
-        .BeginObject()
-        .Field("total_executions", p.total_executions)
-        .Field("completed", p.completed)
-        .Field("failed", p.failed)
-        .EndObject()
-        .EndObject();
-  }
-  w.EndArray().EndObject();
-  respond(HttpResponse::Json(200, w.Take()));
-}
-
 }  // namespace
 
 void RegisterAlertRoutes(Router& router, Services& s) {
@@ -192,12 +74,6 @@ void RegisterAlertRoutes(Router& router, Services& s) {
   router.Add(
       Method::kPost, "/api/health/alerts/{id}/acknowledge", KeyScope::kRead,
       [&s](HttpRequest& r, RequestContext& c, Responder d) { Acknowledge(r, c, std::move(d), s); });
-}
-
-void RegisterHistoryRoutes(Router& router, Services& s) {
-  router.Add(
-      Method::kGet, "/api/health/history/{type}", store::KeyScope::kRead,
-      [&s](HttpRequest& r, RequestContext& c, Responder d) { History(r, c, std::move(d), s); });
 }
 
 }  // namespace vitals::server

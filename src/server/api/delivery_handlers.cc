@@ -49,12 +49,13 @@ void PostRoute(HttpRequest& req, RequestContext& ctx, Responder respond, Service
 
 void ListRoutes(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
   if (!s.notifier) return respond(Unavailable());
-  std::string body = "[";
+  std::string body = R"({"routes":[)";
+  const char* sep = "";
   for (const DeliveryRoute& r : s.notifier->ListRoutes(ctx.organization_id)) {
-    if (body.size() > 1) body += ',';
-    body += RouteSpecJson(r, false);
+    body.append(sep).append(RouteSpecJson(r, false));
+    sep = ",";
   }
-  respond(HttpResponse::Json(200, body + "]"));
+  respond(HttpResponse::Json(200, body + "]}"));
 }
 
 void PostWindow(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
@@ -71,12 +72,13 @@ void PostWindow(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
 
 void ListWindows(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
   if (!s.notifier) return respond(Unavailable());
-  std::string body = "[";
+  std::string body = R"({"windows":[)";
+  const char* sep = "";
   for (const MaintenanceWindow& w : s.notifier->ListWindows(ctx.organization_id)) {
-    if (body.size() > 1) body += ',';
-    body += WindowSpecJson(w);
+    body.append(sep).append(WindowSpecJson(w));
+    sep = ",";
   }
-  respond(HttpResponse::Json(200, body + "]"));
+  respond(HttpResponse::Json(200, body + "]}"));
 }
 
 // Deletes from the store first; the Notifier forgets it even if only the store had it.
@@ -97,13 +99,16 @@ void Delete(RequestContext& ctx, Responder respond, Services& s, std::string_vie
 }
 
 void ListDeliveries(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (core::Status st = KnownParams(req, {"limit", "alert_id"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
   if (!limit.ok()) return respond(ErrorResponse(limit.status()));
   const std::string alert_id(req.Query("alert_id").value_or(""));
   auto rows = s.store.QueryDeliveries(ctx.organization_id, alert_id, static_cast<int>(*limit));
   if (!rows.ok()) return respond(ErrorResponse(rows.status()));
   JsonWriter w;
-  w.BeginArray();
+  w.BeginObject().Key("deliveries").BeginArray();
   for (const store::DeliveryRecord& d : *rows) {
     w.BeginObject()
         .Field("id", d.id)
@@ -116,7 +121,7 @@ void ListDeliveries(HttpRequest& req, RequestContext& ctx, Responder respond, Se
         .Field("at", d.at)
         .EndObject();
   }
-  w.EndArray();
+  w.EndArray().EndObject();
   respond(HttpResponse::Json(200, w.Take()));
 }
 

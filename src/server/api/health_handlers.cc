@@ -42,6 +42,11 @@ bool Less(const engine::AgentSummary& a, const engine::AgentSummary& b, std::str
 }
 
 void AgentList(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st =
+          KnownParams(req, {"sort", "order", "health", "status", "search", "limit", "offset"});
+      !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   const std::string_view sort = req.Query("sort").value_or("agent_id");
   static constexpr std::string_view kSorts[] = {"agent_id",    "name",         "score",
                                                 "health",      "success_rate", "latency",
@@ -154,6 +159,10 @@ void Executions(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
   store::ExecutionQuery q;
   q.organization_id = ctx.organization_id;
   q.agent_id = std::string(ctx.Param("id"));
+  if (Status st = KnownParams(req, {"from", "to", "limit", "include_started", "status"});
+      !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto to = TimeParam(req, "to");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
@@ -176,6 +185,9 @@ void Executions(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
 }
 
 void Heartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st = KnownParams(req, {"from", "to", "limit"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto to = TimeParam(req, "to");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
@@ -204,6 +216,9 @@ void Heartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, Servic
 }
 
 void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
+  if (Status st = KnownParams(req, {"from", "limit"}); !st.ok()) {
+    return respond(ErrorResponse(st));
+  }
   auto from = TimeParam(req, "from");
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
   if (Fail(from, respond) || Fail(limit, respond)) return;
@@ -211,9 +226,9 @@ void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
                                        static_cast<int>(*limit));
   if (Fail(rows, respond)) return;
   JsonWriter w;
-  w.BeginArray();
+  w.BeginObject().Field("agent_id", ctx.Param("id")).Key("transitions").BeginArray();
   for (const store::TransitionRecord& t : *rows) WriteTransitionRecord(w, t);
-  w.EndArray();
+  w.EndArray().EndObject();
   respond(HttpResponse::Json(200, w.Take()));
 }
 
@@ -221,6 +236,7 @@ void Transitions(HttpRequest& req, RequestContext& ctx, Responder respond, Servi
 
 void RegisterAlertRoutes(Router& router, Services& s);
 void RegisterHistoryRoutes(Router& router, Services& s);
+void RegisterIncidentRoutes(Router& router, Services& s);
 
 void RegisterHealthRoutes(Router& router, Services& s) {
   using store::KeyScope;
@@ -236,6 +252,7 @@ void RegisterHealthRoutes(Router& router, Services& s) {
   router.Add(Method::kGet, "/api/v1/agents/{id}/transitions", KeyScope::kRead, bind(Transitions));
   RegisterAlertRoutes(router, s);
   RegisterHistoryRoutes(router, s);
+  RegisterIncidentRoutes(router, s);
 }
 
 }  // namespace vitals::server

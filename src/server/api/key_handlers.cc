@@ -64,9 +64,9 @@ void List(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
   auto keys = s.store.ListApiKeys(ctx.organization_id);
   if (!keys.ok()) return respond(ErrorResponse(keys.status()));
   JsonWriter w;
-  w.BeginArray();
+  w.BeginObject().Key("keys").BeginArray();
   for (const store::ApiKeyRecord& k : *keys) WriteKey(w, k, nullptr);
-  w.EndArray();
+  w.EndArray().EndObject();
   respond(HttpResponse::Json(200, w.Take()));
 }
 

@@ -1,5 +1,6 @@
 #include "server/api/query_params.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string>
@@ -7,6 +8,26 @@
 namespace vitals::server {
 
 using core::Status;
+
+core::Status KnownParams(const HttpRequest& r, std::initializer_list<std::string_view> accepted) {
+  for (const auto& [name, value] : r.query) {
+    if (name == "token" || name == "api_key") continue;
+    if (std::find(accepted.begin(), accepted.end(), name) != accepted.end()) continue;
+    std::string message = std::string(name).substr(0, 64) + ": unknown query parameter; ";
+    if (accepted.size() == 0) {
+      message += "this endpoint takes none";
+    } else {
+      message += "this endpoint takes";
+      const char* sep = " ";
+      for (std::string_view a : accepted) {
+        message.append(sep).append(a);
+        sep = ", ";
+      }
+    }
+    return Status::InvalidArgument(std::move(message));
+  }
+  return Status::Ok();
+}
 
 core::Result<int64_t> IntParam(const HttpRequest& r, std::string_view name, int64_t fallback,
                                int64_t lo, int64_t hi) {

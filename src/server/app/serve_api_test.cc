@@ -265,3 +265,30 @@ TEST_F(ServeTest, AlertsListAcknowledgeAndMetrics) {
 
 }  // namespace
 }  // namespace vitals::server::testing
+
+namespace vitals::server::testing {
+namespace {
+
+// F5: the system's history is served from the collector's health_metrics samples (the collector
+// samples once at start, then every system_interval).
+TEST_F(ServeTest, SystemHistoryServesTheCollectorsSamples) {
+  StartServer();
+  int64_t points = 0;
+  for (int i = 0; i < 100 && points == 0; ++i) {
+    points = int64_t(Json(Call(Method::kGet, "/api/health/history/system?days=1"))["data_points"]);
+    if (points == 0) std::this_thread::sleep_for(50ms);
+  }
+  ASSERT_GE(points, 1);
+  auto h = Json(Call(Method::kGet, "/api/health/history/system?days=1"))["history"].at(0);
+  const double score = double(h["health_score"]);
+  EXPECT_GE(score, 0.0);
+  EXPECT_LE(score, 1.0);
+  EXPECT_FALSE(h["metrics"]["cpu_usage"].is_null());
+  EXPECT_FALSE(h["metrics"]["memory_usage"].is_null());
+  auto bad = Call(Method::kGet, "/api/health/history/system?day=1");
+  EXPECT_EQ(bad.status, 400);
+  EXPECT_NE(bad.body.find("day: unknown query parameter"), std::string::npos) << bad.body;
+}
+
+}  // namespace
+}  // namespace vitals::server::testing

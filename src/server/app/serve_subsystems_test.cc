@@ -135,7 +135,7 @@ TEST_F(ServeSubsystemsTest, WithoutTheOperatorsFlagsAKeyCannotRunCommandsOrReadH
   r = Call(Method::kPost, "/api/v1/databases",
            R"({"id":"own","url":"sqlite://)" + (dir_ / "vitals.db").string() + R"("})");
   EXPECT_EQ(r.status, 403) << r.body;
-  EXPECT_EQ(Call(Method::kGet, "/api/v1/routes").body, "[]");
+  EXPECT_EQ(Call(Method::kGet, "/api/v1/routes").body, R"({"routes":[]})");
 }
 
 TEST_F(ServeSubsystemsTest, AStoredWorkspaceStopsWhenTheOperatorWithdrawsItsDirectory) {

@@ -113,8 +113,10 @@ TEST_F(DeliveryHandlersTest, RoutesAndWindowsArePersistedAppliedListedAndRestore
   EXPECT_EQ(list.status, 200);
   EXPECT_NE(list.body.find(R"("id":"ops")"), std::string::npos) << list.body;
   EXPECT_NE(list.body.find(R"("secret_set":true)"), std::string::npos) << list.body;
-  EXPECT_NE(Do(Method::kGet, "/api/v1/maintenance-windows").body.find(R"("id":"w1")"),
-            std::string::npos);
+  EXPECT_EQ(list.body.rfind(R"({"routes":[{)", 0), 0u) << list.body;  // the list is named
+  const std::string windows = Do(Method::kGet, "/api/v1/maintenance-windows").body;
+  EXPECT_NE(windows.find(R"("id":"w1")"), std::string::npos);
+  EXPECT_EQ(windows.rfind(R"({"windows":[{)", 0), 0u) << windows;
 
   // A new notifier restores both from the store, secret included.
   Notifier restored(*store_, &clock_, Fast());

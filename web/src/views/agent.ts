@@ -1,11 +1,11 @@
 // One agent: its verdict, both windows with latency quantiles, heartbeat timeline, recent
 // executions with their errors, score history (1 h / 24 h / 7 d / 30 d), transitions and alerts.
 // Live events for the agent trigger a (debounced) reload of its detail.
-import { Alerts } from '../alerts';
 import { Api, HttpError } from '../api';
 import { historyPoints, lineChart } from '../charts';
 import { DASH, ago, badge, h, kTrendArrows, ms, num, pct, replace, time } from '../dom';
 import { LiveEvent } from '../live';
+import { Incidents } from '../incidents';
 import { AlertsPanel } from './alerts_panel';
 import { execStatus, table, timeline } from './agent_parts';
 
@@ -28,10 +28,10 @@ export class AgentView {
 
   constructor(
     private readonly api: Api,
-    alerts: Alerts,
+    incidents: Incidents,
     private readonly agentId: string,
   ) {
-    this.panel = new AlertsPanel(alerts, { sourceId: agentId, title: 'Alerts for this agent' });
+    this.panel = new AlertsPanel(incidents, api, { sourceId: agentId, title: 'Incidents for this agent' });
     this.el = h(
       'section',
       { class: 'agent-page', 'aria-labelledby': 'agent-title' },

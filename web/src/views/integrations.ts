@@ -1,6 +1,7 @@
-// The integrations grid: status, latency and error rate per integration.
+// The integrations grid: status (error is the worst state, drawn as such), latency, error rate,
+// when it was last used and checked, its issues and the agents that depend on it.
 import { Api } from '../api';
-import { DASH, ago, badge, h, ms, pct, replace } from '../dom';
+import { DASH, ago, badge, h, ms, pct, replace, toDate } from '../dom';
 
 export class IntegrationsView {
   readonly el: HTMLElement;
@@ -33,25 +34,58 @@ export class IntegrationsView {
     }
     replace(
       this.grid,
-      list.map((i) =>
-        h(
-          'div',
-          { class: 'card integration' },
-          h('div', { class: 'card-label' }, i.integration_name ?? i.name ?? i.integration_id ?? i.id ?? DASH),
-          badge(i.status ?? i.health ?? i.state ?? 'unknown'),
-          h(
-            'div',
-            { class: 'card-detail' },
-            `latency ${ms(i.latency_ms ?? i.response_time_ms ?? i.round_trip_ms ?? null)} · errors ${pct(i.error_rate ?? null)}`,
-          ),
-          h(
-            'div',
-            { class: 'card-detail' },
-            `checked ${ago(i.last_check ?? i.last_checked ?? i.checked_at ?? null)}`,
-          ),
-          i.last_error ? h('div', { class: 'card-detail error-text' }, i.last_error) : null,
-        ),
-      ),
+      list.map((i) => integrationCard(i)),
     );
   }
+}
+
+// The newest of an integration's checks (each {check_id, up, latency_ms, detail, timestamp}).
+function lastCheck(i: any): any | null {
+  const checks: any[] = Array.isArray(i.checks) ? i.checks : [];
+  let best: any = null;
+  for (const c of checks) {
+    const t = toDate(c.timestamp)?.getTime() ?? -Infinity;
+    if (!best || t > (toDate(best.timestamp)?.getTime() ?? -Infinity)) best = c;
+  }
+  return best;
+}
+
+function integrationCard(i: any): HTMLElement {
+  const status = i.status ?? 'unknown';
+  const check = lastCheck(i);
+  const issues: string[] = Array.isArray(i.issues) ? i.issues : [];
+  const dependents: string[] = Array.isArray(i.dependent_agents) ? i.dependent_agents : [];
+  const agentLinks = (ids: string[]) =>
+    ids.flatMap((id, n) => [n ? ', ' : '', h('a', { href: `#/agent/${encodeURIComponent(id)}` }, id)]);
+  return h(
+    'div',
+    { class: `card integration st-card-${status}`, 'data-integration-id': i.integration_id },
+    h('div', { class: 'card-label' }, i.integration_name ?? i.integration_id ?? DASH),
+    badge(status),
+    h(
+      'div',
+      { class: 'card-detail' },
+      `latency ${ms(i.latency_ms ?? null)} · errors ${pct(i.error_rate ?? null)}`,
+    ),
+    h(
+      'div',
+      { class: 'card-detail used' },
+      `used ${ago(i.last_used ?? null)}`,
+      check
+        ? ` · checked ${ago(check.timestamp)} (${check.check_id}: ${check.up ? 'up' : 'down'})`
+        : ' · no checks',
+    ),
+    issues.length
+      ? h(
+          'ul',
+          { class: 'issues', 'aria-label': 'Issues' },
+          issues.map((x) => h('li', {}, x)),
+        )
+      : null,
+    h(
+      'div',
+      { class: 'card-detail depends' },
+      dependents.length ? ['depended on by ', agentLinks(dependents)] : 'no agent depends on it',
+    ),
+  );
 }
