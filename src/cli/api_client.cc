@@ -31,6 +31,11 @@ core::Result<ServerAddress> ParseServerAddress(std::string_view text) {
   return a;
 }
 
+std::string UnauthenticatedHint(bool sent_a_key) {
+  return sent_a_key ? " (the key given with --api-key or VITALS_API_KEY was not accepted)"
+                    : " (this server needs a key: pass --api-key KEY or set VITALS_API_KEY)";
+}
+
 ApiClient::ApiClient(ServerAddress address, std::string api_key)
     : address_(std::move(address)),
       api_key_(std::move(api_key)),
@@ -60,6 +65,7 @@ core::Result<std::string> ApiClient::Call(server::Method method, std::string_vie
                     : r->status == 403 ? core::StatusCode::kPermissionDenied
                     : r->status == 404 ? core::StatusCode::kNotFound
                                        : core::StatusCode::kFailedPrecondition;
+  if (r->status == 401) message += UnauthenticatedHint(!api_key_.empty());
   return core::Status(code, "HTTP " + std::to_string(r->status) + ": " + message);
 }
 

@@ -20,6 +20,9 @@ struct ServerAddress {
 // Parses "http://host:port", "host:port" or "host". InvalidArgument naming the text otherwise.
 core::Result<ServerAddress> ParseServerAddress(std::string_view text);
 
+// What a 401 answer adds to the server's message: how to give the CLI a key (F18).
+std::string UnauthenticatedHint(bool sent_a_key);
+
 class ApiClient {
  public:
   ApiClient(ServerAddress address, std::string api_key);

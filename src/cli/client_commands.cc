@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 
 #include "cli/api_client.h"
@@ -23,7 +24,14 @@ using server::Method;
 // `vitals keys ... --db FILE`: the operator's way in, for organizations that have no admin key
 // yet (over HTTP, once any key exists, an admin key manages its own organization only).
 int KeysDirect(const Globals& g, const std::string& verb, const std::string& org,
-               const std::string& scope, const std::string& name, const std::string& id) {
+               const std::string& scope, const std::string& name, const std::string& id,
+               bool init = false) {
+  // A mistyped --db must not quietly become a new database the server never reads (F14).
+  if (!init && !std::filesystem::exists(g.db)) {
+    std::cerr << "vitals: " << g.db << ": no such database file"
+              << (verb == "create" ? " (add --init to create a new one)" : "") << "\n";
+    return kExitRefused;
+  }
   store::SqliteOptions options;
   options.path = g.db;
   auto opened = store::OpenSqliteStore(options);
@@ -59,7 +67,7 @@ int KeysDirect(const Globals& g, const std::string& verb, const std::string& org
     std::cout << "key " << id << " revoked\n";
     return 0;
   }
-  auto keys = st.ListApiKeys(org);
+  auto keys = org.empty() ? st.ListAllApiKeys() : st.ListApiKeys(org);
   if (!keys.ok()) {
     std::cerr << "vitals: " << keys.status().message() << "\n";
     return 1;
@@ -103,6 +111,17 @@ void RenderStatus(dom::element s) {
   }
 }
 
+// `status --json`: one JSON document, {"system": ..., "integrations": [...]}, so that a script
+// can parse it in one go (F11).
+int StatusJson(const Globals& g) {
+  auto system = Fetch(g, Method::kGet, "/api/health/system", "");
+  if (!system.ok()) return Fail(system.status());
+  auto integrations = Fetch(g, Method::kGet, "/api/health/integrations", "");
+  if (!integrations.ok()) return Fail(integrations.status());
+  std::cout << "{\"system\":" << *system << ",\"integrations\":" << *integrations << "}\n";
+  return kExitOk;
+}
+
 void RenderIntegrations(dom::element r) {
   Table t({"INTEGRATION", "STATUS", "CONNECTION", "LATENCY MS", "ERROR RATE", "LAST USED"});
   for (dom::element i : r.get_array()) {
@@ -121,7 +140,9 @@ void RenderAgents(dom::element r) {
            Field(a, "open_alerts"), Field(a, "last_active")});
   }
   t.Print(std::cout);
-  std::cout << Field(r, "total") << " agents\n";
+  double total = 0;
+  if (r["total"].get_double().get(total)) total = static_cast<double>(t.size());
+  std::cout << Count(static_cast<size_t>(total), "agent", "agents") << "\n";
 }
 
 void RenderAlerts(dom::element r) {
@@ -157,6 +178,7 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   CLI::App* status = app.add_subcommand("status", "Fleet summary: agents by status, open alerts");
   client_options(status);
   on(status, [g] {
+    if (g->json) return StatusJson(*g);
     const int rc = Run(*g, Method::kGet, "/api/health/system", "", RenderStatus);
     if (rc != 0) return rc;
     return Run(*g, Method::kGet, "/api/health/integrations", "", RenderIntegrations);
@@ -261,13 +283,15 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   };
   CLI::App* create = keys->add_subcommand("create", "Create an API key (its secret is shown once)");
   key_options(create);
+  auto init = std::make_shared<bool>(false);
+  create->add_flag("--init", *init, "With --db: create the database file if it does not exist");
   create->add_option("--org", *org, "Organization")->required();
   create->add_option("--scope", *scope, "ingest, read or admin")
       ->required()
       ->check(CLI::IsMember({"ingest", "read", "admin"}));
   create->add_option("--name", *name, "A name to recognise it by");
-  on(create, [g, org, scope, name] {
-    if (!g->db.empty()) return KeysDirect(*g, "create", *org, *scope, *name, "");
+  on(create, [g, org, scope, name, init] {
+    if (!g->db.empty()) return KeysDirect(*g, "create", *org, *scope, *name, "", *init);
     server::JsonWriter w;
     w.BeginObject().Field("organization_id", *org).Field("scope", *scope).Field("name", *name);
     w.EndObject();
@@ -280,7 +304,7 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   });
   CLI::App* klist = keys->add_subcommand("list", "List API keys (never their secrets)");
   key_options(klist);
-  klist->add_option("--org", *org, "Organization (with --db)");
+  klist->add_option("--org", *org, "Organization (with --db; default: every organization)");
   on(klist, [g, org] {
     if (!g->db.empty()) return KeysDirect(*g, "list", *org, "", "", "");
     return Run(*g, Method::kGet, "/api/v1/keys", "", RenderKeys);

@@ -15,6 +15,11 @@ namespace {
 using core::Timestamp;
 using namespace std::chrono_literals;
 
+// The scripted failures, in seconds from the start.
+constexpr double kIndexerStartsAt = 4;
+constexpr double kBillingFailsAt = 5;
+constexpr double kSchedulerStopsAt = 8;
+
 // Prints transitions and notified alert changes as the engine publishes them.
 class Printer final : public engine::MonitorListener {
  public:
@@ -71,7 +76,7 @@ void PrintTable(engine::Monitor& monitor, std::ostream& out) {
     out << "   " << (r.heartbeat ? core::HeartbeatStateName(*r.heartbeat) : "-") << "\n";
   }
   const engine::FleetSummary f = monitor.Summary("demo");
-  out << "  fleet: " << f.total_agents << " agents, "
+  out << "  fleet: " << f.total_agents << (f.total_agents == 1 ? " agent, " : " agents, ")
       << f.by_status[static_cast<int>(core::HealthStatus::kHealthy)] << " healthy, "
       << f.by_status[static_cast<int>(core::HealthStatus::kDegraded)] << " degraded, "
       << f.by_status[static_cast<int>(core::HealthStatus::kCritical)]
@@ -96,6 +101,30 @@ core::ExecutionEvent Event(const std::string& agent, bool ok, double latency, Ti
 
 }  // namespace
 
+std::string DemoAnnouncement(const DemoOptions& options) {
+  const double seconds = static_cast<double>(options.duration.count());
+  struct Scripted {
+    double at;
+    const char* what;
+  };
+  std::string events;
+  for (const Scripted& e : {Scripted{kIndexerStartsAt, "indexer starts a run that never finishes"},
+                            Scripted{kBillingFailsAt, "billing-bot starts failing"},
+                            Scripted{kSchedulerStopsAt, "scheduler stops its heartbeats"}}) {
+    if (e.at >= seconds) continue;  // the run ends first: do not promise it
+    events += (events.empty() ? "" : ", ") + std::string(e.what) + " at " +
+              std::to_string(static_cast<int>(e.at)) + " s";
+  }
+  std::string s = "vitals demo: " + std::to_string(options.agents) +
+                  (options.agents == 1 ? " agent" : " agents") + " for " +
+                  std::to_string(options.duration.count()) + " s. ";
+  if (events.empty()) {
+    return s + "Nothing fails this soon (the first failure is scripted at " +
+           std::to_string(static_cast<int>(kIndexerStartsAt)) + " s; try --seconds 12).";
+  }
+  return s + "Scripted: " + events + ".";
+}
+
 int RunDemo(const DemoOptions& options, std::ostream& out) {
   const core::Clock* clock = core::SystemClock::Instance();
   engine::MonitorOptions mo;
@@ -118,9 +147,7 @@ int RunDemo(const DemoOptions& options, std::ostream& out) {
 
   engine::Ticker ticker(monitor, mo.tick_interval);
   ticker.Start();
-  out << "vitals demo: " << options.agents << " agents for " << options.duration.count()
-      << " s. billing-bot starts failing at 5 s, scheduler stops its heartbeats at 8 s, "
-         "indexer starts a run that never finishes at 4 s.\n";
+  out << DemoAnnouncement(options) << "\n";
 
   std::mt19937_64 rng(1);
   std::lognormal_distribution<double> latency(std::log(350.0), 0.5);
@@ -133,13 +160,14 @@ int RunDemo(const DemoOptions& options, std::ostream& out) {
     std::vector<core::ExecutionEvent> batch;
     for (int a = 0; a < options.agents; ++a) {
       const std::string id = a == 0 ? "billing-bot" : "agent-" + std::to_string(a);
-      const bool failing = a == 0 && t > 5;
+      const bool failing = a == 0 && t > kBillingFailsAt;
       batch.push_back(Event(id, !failing, latency(rng), now));
     }
     std::vector<core::Status> results(batch.size());
     monitor.IngestBatch(batch, results);
-    if (t < 8) (void)monitor.RecordHeartbeat("demo", "scheduler", std::nullopt, "{}");
-    if (t > 4 && !indexer_started) {
+    if (t < kSchedulerStopsAt)
+      (void)monitor.RecordHeartbeat("demo", "scheduler", std::nullopt, "{}");
+    if (t > kIndexerStartsAt && !indexer_started) {
       core::ExecutionEvent run = Event("indexer", true, 0, now);
       run.execution_id = "reindex-1";
       run.action_name = "Rebuilding search index";

@@ -5,6 +5,7 @@
 
 #include <chrono>
 #include <ostream>
+#include <string>
 
 namespace vitals::cli {
 
@@ -13,6 +14,9 @@ struct DemoOptions {
   std::chrono::milliseconds table_every{2000};
   int agents = 12;
 };
+
+// The first line: the fleet, and only those scripted failures that happen before the run ends.
+std::string DemoAnnouncement(const DemoOptions& options);
 
 // Runs the demo to completion, writing to `out`. Returns a process exit code.
 int RunDemo(const DemoOptions& options, std::ostream& out);

@@ -24,5 +24,24 @@ TEST(Demo, ShowsTheScriptedFailuresAsTheyHappen) {
   EXPECT_NE(s.find("--- final"), std::string::npos);
 }
 
+TEST(Demo, AnnouncesOnlyTheFailuresThatHappenBeforeTheEnd) {
+  DemoOptions options;
+  options.agents = 12;
+  options.duration = std::chrono::seconds(20);
+  const std::string full = DemoAnnouncement(options);
+  EXPECT_NE(full.find("12 agents for 20 s"), std::string::npos) << full;
+  EXPECT_NE(full.find("billing-bot starts failing at 5 s"), std::string::npos) << full;
+  EXPECT_NE(full.find("scheduler stops its heartbeats at 8 s"), std::string::npos) << full;
+  options.duration = std::chrono::seconds(6);
+  const std::string six = DemoAnnouncement(options);
+  EXPECT_NE(six.find("billing-bot starts failing at 5 s"), std::string::npos) << six;
+  EXPECT_EQ(six.find("scheduler"), std::string::npos) << six;
+  options.duration = std::chrono::seconds(4);
+  const std::string four = DemoAnnouncement(options);
+  EXPECT_EQ(four.find("billing-bot"), std::string::npos) << four;
+  EXPECT_EQ(four.find("indexer starts"), std::string::npos) << four;
+  EXPECT_NE(four.find("Nothing fails"), std::string::npos) << four;
+}
+
 }  // namespace
 }  // namespace vitals::cli

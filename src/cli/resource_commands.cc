@@ -1,5 +1,6 @@
 // `vitals workspaces add|remove|list` and `vitals checks add|remove|list` (seed 003): thin
 // wrappers over /api/v1/workspaces and /api/v1/checks.
+#include <algorithm>
 #include <iostream>
 
 #include "cli/client_support.h"
@@ -11,14 +12,6 @@ namespace {
 
 namespace dom = simdjson::dom;
 using server::Method;
-
-// The list under `key` when the answer is an object, else the answer itself.
-dom::array Items(dom::element r, const char* key) {
-  dom::array a;
-  if (!r.get_array().get(a)) return a;
-  if (!r[key].get_array().get(a)) return a;
-  return {};
-}
 
 // A field of the item or of its latest sample/state, whichever has it.
 std::string Lookup(dom::element o, const char* key) {
@@ -61,6 +54,15 @@ struct CheckArgs {
   int timeout_ms = 0, retries = -1, expected_status = 0;
 };
 
+}  // namespace
+
+int DefaultCheckTimeoutMs(double interval_seconds) {
+  if (interval_seconds <= 0) return 0;
+  return static_cast<int>(std::min(10'000.0, interval_seconds * 1000 / 2));
+}
+
+namespace {
+
 std::string CheckBody(const CheckArgs& a) {
   server::JsonWriter w;
   w.BeginObject().Field("id", a.id);
@@ -70,7 +72,9 @@ std::string CheckBody(const CheckArgs& a) {
   if (!a.http.empty()) w.Field("url", a.http);
   if (!a.tcp.empty()) w.Field("address", a.tcp);
   if (a.interval_seconds > 0) w.Field("interval_seconds", a.interval_seconds);
-  if (a.timeout_ms > 0) w.Field("timeout_ms", a.timeout_ms);
+  const int timeout_ms =
+      a.timeout_ms > 0 ? a.timeout_ms : DefaultCheckTimeoutMs(a.interval_seconds);
+  if (timeout_ms > 0) w.Field("timeout_ms", timeout_ms);
   if (a.retries >= 0) w.Field("retries", a.retries);
   if (a.expected_status > 0) w.Field("expected_status", a.expected_status);
   if (!a.keyword.empty()) w.Field("body_keyword", a.keyword);
@@ -124,7 +128,8 @@ void AddChecks(CLI::App& app, const CommandContext& ctx) {
   how->add_option("--http", a->http, "URL to GET (http://host:port/path)");
   how->add_option("--tcp", a->tcp, "host:port to connect to");
   add->add_option("--interval", a->interval_seconds, "Seconds between checks (default 30)");
-  add->add_option("--timeout-ms", a->timeout_ms, "Timeout of one attempt");
+  add->add_option("--timeout-ms", a->timeout_ms,
+                  "Timeout of one attempt (default: 10000, or half the interval if shorter)");
   add->add_option("--retries", a->retries, "Failures tolerated before the target is down");
   add->add_option("--expect-status", a->expected_status, "HTTP status expected");
   add->add_option("--keyword", a->keyword, "Text the body must contain");
@@ -149,6 +154,8 @@ void AddChecks(CLI::App& app, const CommandContext& ctx) {
 void AddResourceCommands(CLI::App& app, const CommandContext& ctx) {
   AddWorkspaces(app, ctx);
   AddChecks(app, ctx);
+  AddRouteCommands(app, ctx);
+  AddWindowCommands(app, ctx);
 }
 
 }  // namespace vitals::cli

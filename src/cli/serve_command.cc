@@ -12,13 +12,14 @@
 #include <string_view>
 #include <thread>
 
+#include "cli/serve_help.h"
 #include "server/app/server_app.h"
 
 namespace vitals::cli {
 namespace {
 
 void SetLogLevel(const std::string& level) {
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%eZ level=%l msg=\"%v\"", spdlog::pattern_time_type::utc);
+  InstallLogfmtPattern();
   if (level == "debug") spdlog::set_level(spdlog::level::debug);
   if (level == "info") spdlog::set_level(spdlog::level::info);
   if (level == "warning") spdlog::set_level(spdlog::level::warn);
@@ -132,8 +133,9 @@ std::function<int()> AddServeCommand(CLI::App& app) {
       "Serve the API, the streams and the dashboard, storing everything in an SQLite file.\n"
       "Settings, weakest first: defaults, the TOML file (--config), environment, flags.");
   cmd->add_option("--config", flags->config_file,
-                  "TOML configuration file (keys as below, e.g. [server] listen = ...) "
-                  "[env: VITALS_CONFIG]");
+                  "TOML configuration file (keys as below, e.g. [server] listen = ...; "
+                  "every key: vitals.example.toml) [env: VITALS_CONFIG]")
+      ->type_name("FILE");
   server::ServerConfig defaults;
   for (const server::ConfigOption& o : server::ConfigOptions()) {
     const std::string help =
@@ -141,7 +143,8 @@ std::function<int()> AddServeCommand(CLI::App& app) {
     if (IsSwitch(o.flag)) {  // bare, or --flag=true|false
       flags->options[o.flag] = cmd->add_flag(o.flag, flags->switches[o.flag], help);
     } else {
-      flags->options[o.flag] = cmd->add_option(o.flag, flags->values[o.flag], help);
+      flags->options[o.flag] =
+          cmd->add_option(o.flag, flags->values[o.flag], help)->type_name(ConfigValueKind(o));
     }
   }
   return [flags, cmd]() { return cmd->parsed() ? Run(*flags) : -1; };

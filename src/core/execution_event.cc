@@ -8,9 +8,10 @@
 namespace vitals::core {
 namespace {
 
+// Plain decimal for messages: "97210412 s in the future", never "9.72104e+07".
 std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
+  char buf[400];
+  std::snprintf(buf, sizeof buf, std::fabs(v) >= 1e5 ? "%.0f" : "%g", v);
   return buf;
 }
 

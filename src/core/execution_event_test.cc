@@ -93,5 +93,12 @@ TEST(ExecutionEvent, FutureTimestampWithinSkewIsAccepted) {
   EXPECT_NE(s.message().find("in the future"), std::string::npos) << s.message();
 }
 
+TEST(ExecutionEvent, FarFutureTimestampIsNamedInPlainSeconds) {
+  ExecutionEvent e = Good();
+  e.timestamp = kNow + std::chrono::seconds(97'210'412);
+  const Status s = Check(e);
+  EXPECT_NE(s.message().find("97210412 s in the future"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace vitals::core

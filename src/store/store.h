@@ -116,6 +116,9 @@ class Store {
                                                                core::Timestamp from,
                                                                core::Timestamp to, int limit) = 0;
   virtual core::Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view organization_id) = 0;
+  // Every organization's keys, ordered by (organization_id, created_at, id): the operator's view
+  // (`vitals keys list --db FILE`); never reachable over HTTP.
+  virtual core::Result<std::vector<ApiKeyRecord>> ListAllApiKeys() = 0;
   virtual core::Result<std::optional<ApiKeyRecord>> FindApiKeyByHash(
       std::string_view secret_hash) = 0;
   // True when at least one key exists that is not revoked.

@@ -44,6 +44,7 @@ export class VitalsServer {
     const out = execFileSync(binary, [
       'keys',
       'create',
+      '--init',
       '--db',
       this.db,
       '--org',

@@ -1,12 +1,21 @@
 #include "server/app/config_values.h"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 
 namespace vitals::server {
 
 using core::Status;
+
+namespace {
+// The power of ten of |v|'s leading digit (0 for 0).
+int Magnitude(double v) {
+  return v == 0 ? 0 : static_cast<int>(std::floor(std::log10(std::fabs(v))));
+}
+}  // namespace
 
 Status ParseDouble(std::string_view name, std::string_view text, double lo, double hi,
                    double* out) {
@@ -14,9 +23,8 @@ Status ParseDouble(std::string_view name, std::string_view text, double lo, doub
   auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
   if (ec != std::errc() || ptr != text.data() + text.size() || !std::isfinite(v) || v < lo ||
       v > hi) {
-    return Status::InvalidArgument(std::string(name) + ": expected a number between " +
-                                   std::to_string(lo) + " and " + std::to_string(hi) + ", got \"" +
-                                   std::string(text) + "\"");
+    return Status::InvalidArgument(std::string(name) + ": expected a number between " + Num(lo) +
+                                   " and " + Num(hi) + ", got \"" + std::string(text) + "\"");
   }
   *out = v;
   return Status::Ok();
@@ -48,9 +56,19 @@ Status ParseBool(std::string_view name, std::string_view text, bool* out) {
 }
 
 std::string Num(double v) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "%g", v);
-  return buf;
+  // Shortest text that reads back as `v`, in plain decimal up to 1e15 (never "1e+09").
+  char buf[64];
+  for (int digits = 6; digits <= 17; ++digits) {
+    std::snprintf(buf, sizeof buf, std::fabs(v) < 1e15 ? "%.*f" : "%.*g",
+                  std::fabs(v) < 1e15 ? std::max(0, digits - 1 - Magnitude(v)) : digits, v);
+    if (std::strtod(buf, nullptr) == v) break;
+  }
+  std::string s = buf;
+  if (s.find('.') != std::string::npos && s.find('e') == std::string::npos) {
+    while (s.back() == '0') s.pop_back();
+    if (s.back() == '.') s.pop_back();
+  }
+  return s;
 }
 
 ConfigOption Double(std::string key, std::string env, std::string flag, std::string help,

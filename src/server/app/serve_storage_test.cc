@@ -74,7 +74,7 @@ TEST_F(ServeTest, TheDatabaseIsCreatedPrivateByServeAndByKeysCreate) {
   const mode_t old_umask = ::umask(022);
   StartServer();
   const std::string keys_db = (dir_ / "keys.db").string();
-  const std::string cmd = ServerProcess::DefaultBinary() + " keys create --db " + keys_db +
+  const std::string cmd = ServerProcess::DefaultBinary() + " keys create --init --db " + keys_db +
                           " --org acme --scope admin --json > /dev/null";
   const int rc = std::system(cmd.c_str());
   ::umask(old_umask);

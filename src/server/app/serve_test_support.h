@@ -26,8 +26,8 @@ class ServeTest : public ::testing::Test {
   static std::pair<std::string, std::string> KeyViaDatabase(const std::string& db,
                                                             const std::string& org,
                                                             const std::string& scope) {
-    const std::string cmd = ServerProcess::DefaultBinary() + " keys create --db " + db + " --org " +
-                            org + " --scope " + scope + " --json";
+    const std::string cmd = ServerProcess::DefaultBinary() + " keys create --init --db " + db +
+                            " --org " + org + " --scope " + scope + " --json";
     FILE* f = ::popen(cmd.c_str(), "r");
     std::string out;
     char buf[512];

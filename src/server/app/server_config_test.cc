@@ -1,10 +1,13 @@
 #include "server/app/server_config.h"
 
 #include <gtest/gtest.h>
+#include <toml++/toml.h>
 
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <set>
+#include <sstream>
 
 namespace vitals::server {
 namespace {
@@ -85,6 +88,62 @@ TEST(ServerConfig, EveryOptionHasAKeyAnEnvironmentVariableAndAFlag) {
     EXPECT_EQ(o.flag.rfind("--", 0), 0u) << o.key;
     EXPECT_FALSE(o.help.empty()) << o.key;
   }
+}
+
+TEST(ServerConfig, NumbersInMessagesArePlain) {
+  ServerConfig c;
+  std::map<std::string, ConfigOption> by_key;
+  for (const ConfigOption& o : ConfigOptions()) by_key.emplace(o.key, o);
+  const std::string rate = by_key.at("alerts.error_rate_threshold").set(c, "2").message();
+  EXPECT_NE(rate.find("expected a number between 0 and 1, got \"2\""), std::string::npos) << rate;
+  const std::string latency = by_key.at("alerts.latency_threshold_ms").set(c, "0").message();
+  EXPECT_NE(latency.find("between 1 and 1000000000"), std::string::npos) << latency;
+  EXPECT_EQ(by_key.at("engine.max_past_age_seconds").show(ServerConfig{}), "86400");
+}
+
+// The keys of a TOML table, as "table.key", leaving out arrays of tables ([[routes]], ...).
+void CollectKeys(const toml::table& t, const std::string& prefix, std::set<std::string>* out) {
+  for (const auto& [k, node] : t) {
+    const std::string key = prefix + std::string(k.str());
+    if (const toml::table* sub = node.as_table()) {
+      CollectKeys(*sub, key + ".", out);
+    } else if (!node.is_array_of_tables()) {
+      out->insert(key);
+    }
+  }
+}
+
+// vitals.example.toml (README): it parses, it names every key the parser knows, and each value
+// is the default, so that the file cannot drift from the code.
+TEST(ServerConfig, TheExampleFileNamesEverySettingAtItsDefault) {
+  ServerConfig loaded;
+  const core::Status s = ApplyConfigFile(VITALS_EXAMPLE_TOML, &loaded);
+  ASSERT_TRUE(s.ok()) << s.message();
+  std::set<std::string> keys;
+  CollectKeys(toml::parse_file(VITALS_EXAMPLE_TOML), "", &keys);
+  const ServerConfig defaults;
+  for (const ConfigOption& o : ConfigOptions()) {
+    EXPECT_TRUE(keys.count(o.key)) << "vitals.example.toml lacks " << o.key;
+    EXPECT_EQ(o.show(loaded), o.show(defaults)) << o.key << " is not at its default";
+  }
+  EXPECT_EQ(keys.size(), ConfigOptions().size());  // and nothing the parser would refuse
+
+  // Its commented [[routes]] / [[workspaces]] / [[databases]] examples parse once uncommented.
+  std::ifstream in(VITALS_EXAMPLE_TOML);
+  std::stringstream uncommented;
+  bool examples = false;
+  for (std::string line; std::getline(in, line);) {
+    examples = examples || line.rfind("# [[", 0) == 0;
+    if (examples && line.rfind("# ", 0) == 0) line = line.substr(2);
+    uncommented << line << "\n";
+  }
+  const auto path = std::filesystem::temp_directory_path() / "vitals-example-uncommented.toml";
+  std::ofstream(path) << uncommented.str();
+  ServerConfig with_resources;
+  const core::Status r = ApplyConfigFile(path.string(), &with_resources);
+  EXPECT_TRUE(r.ok()) << r.message();
+  EXPECT_EQ(with_resources.operator_resources.size(), 3u);
+  std::filesystem::remove(path);
 }
 
 }  // namespace

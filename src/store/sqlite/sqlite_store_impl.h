@@ -64,6 +64,7 @@ class SqliteStore final : public Store {
                                                        core::Timestamp from, core::Timestamp to,
                                                        int limit) override;
   core::Result<std::vector<ApiKeyRecord>> ListApiKeys(std::string_view organization_id) override;
+  core::Result<std::vector<ApiKeyRecord>> ListAllApiKeys() override;
   core::Result<std::optional<ApiKeyRecord>> FindApiKeyByHash(std::string_view secret_hash) override;
   core::Result<bool> HasActiveApiKeys() override;
   core::Result<std::vector<Checkpoint>> LoadCheckpoints() override;

@@ -164,6 +164,12 @@ core::Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys(std::string_vie
       [&](Statement& s) { s.Bind(1, organization_id); }, ReadApiKey);
 }
 
+core::Result<std::vector<ApiKeyRecord>> SqliteStore::ListAllApiKeys() {
+  return Query<ApiKeyRecord>(
+      readers_, Select(kApiKeyColumns, "FROM api_keys ORDER BY organization_id, created_at, id"),
+      [](Statement&) {}, ReadApiKey);
+}
+
 core::Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKeyByHash(
     std::string_view secret_hash) {
   return First(Query<ApiKeyRecord>(

@@ -205,6 +205,11 @@ TEST_F(RecordsTest, ApiKeysCreateFindListAndRevoke) {
   EXPECT_FALSE(store->FindApiKeyByHash("nope")->has_value());
   auto listed = store->ListApiKeys("o");
   ASSERT_EQ(listed->size(), 1u);
+  auto all = store->ListAllApiKeys();  // the operator's view: every organization
+  ASSERT_TRUE(all.ok());
+  ASSERT_EQ(all->size(), 2u);
+  EXPECT_EQ((*all)[0].organization_id, "o");
+  EXPECT_EQ((*all)[1].organization_id, "x");
   EXPECT_EQ(store->RevokeApiKey("x", "key_1", At(9)).code(), core::StatusCode::kNotFound);
   ASSERT_TRUE(store->RevokeApiKey("o", "key_1", At(9)).ok());
   ASSERT_TRUE(store->RevokeApiKey("x", "key_3", At(10)).ok());
