@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs the dashboard's npm packages (esbuild, uPlot, playwright-core, typescript) into
+# Installs the dashboard's npm packages (esbuild, playwright-core, typescript) into
 # web/node_modules exactly as web/package-lock.json pins them. Does nothing when they are already
 # installed from the current lock file, so the build can call it every time.
 set -euo pipefail

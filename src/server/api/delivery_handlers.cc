@@ -99,12 +99,13 @@ void Delete(RequestContext& ctx, Responder respond, Services& s, std::string_vie
 }
 
 void ListDeliveries(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
-  if (core::Status st = KnownParams(req, {"limit", "alert_id"}); !st.ok()) {
+  if (core::Status st = KnownParams(req, {"limit", "incident_id", "alert_id"}); !st.ok()) {
     return respond(ErrorResponse(st));
   }
   auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
   if (!limit.ok()) return respond(ErrorResponse(limit.status()));
-  const std::string alert_id(req.Query("alert_id").value_or(""));
+  // Deliveries are per incident; the log's column keeps its older name, alert_id, accepted too.
+  const std::string alert_id(req.Query("incident_id").value_or(req.Query("alert_id").value_or("")));
   auto rows = s.store.QueryDeliveries(ctx.organization_id, alert_id, static_cast<int>(*limit));
   if (!rows.ok()) return respond(ErrorResponse(rows.status()));
   JsonWriter w;
@@ -112,6 +113,7 @@ void ListDeliveries(HttpRequest& req, RequestContext& ctx, Responder respond, Se
   for (const store::DeliveryRecord& d : *rows) {
     w.BeginObject()
         .Field("id", d.id)
+        .Field("incident_id", d.alert_id)
         .Field("alert_id", d.alert_id)
         .Field("route_id", d.route_id)
         .Field("change", d.change)

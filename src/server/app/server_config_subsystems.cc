@@ -75,7 +75,7 @@ void AddSubsystemOptions(std::vector<ConfigOption>& o) {
   o.push_back(Bool("checks.enabled", "VITALS_CHECKS", "--checks",
                    "Run active HTTP/TCP checks (seed 002)", &C::checks_enabled));
   o.push_back(Bool("delivery.enabled", "VITALS_DELIVERY", "--delivery",
-                   "Deliver alerts to routes (webhook, Slack, Alertmanager, command)",
+                   "Deliver incidents to routes (webhook, Slack, Alertmanager, command)",
                    &C::delivery_enabled));
   o.push_back(Double("delivery.incident_window", "VITALS_INCIDENT_WINDOW", "--incident-window",
                      "Seconds after an incident's first alert during which the alerts of the same "

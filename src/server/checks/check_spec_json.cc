@@ -2,6 +2,7 @@
 
 #include <simdjson.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 
@@ -220,12 +221,16 @@ core::Result<CheckSpec> ParseCheckSpec(std::string_view json, std::string_view o
   if (root.get_object().get(o)) return Status::InvalidArgument("body: expected a JSON object");
   CheckSpec spec;
   spec.organization_id = std::string(organization_id);
-  bool kind_given = false, has_address = false;
+  bool kind_given = false, has_address = false, timeout_given = false;
   for (auto [key, value] : o) {
     if (Status s = ReadField(key, value, &spec, &kind_given); !s.ok()) return s;
     has_address = has_address || key == "address";
+    timeout_given = timeout_given || key == "timeout_ms" || key == "timeout_seconds";
   }
   if (!kind_given && has_address) spec.kind = CheckKind::kTcp;
+  // A short interval without a timeout gets one that fits it (F12): the default 10 s, at most
+  // half the interval.
+  if (!timeout_given) spec.timeout = std::min(spec.timeout, spec.interval / 2);
   if (Status s = spec.Validate(); !s.ok()) return s;
   return spec;
 }

@@ -38,6 +38,17 @@ TEST(CheckSpecTest, DefaultsFollowSeed002AndUptimeKuma) {
   EXPECT_EQ(FormatStatusRanges(s.expected_status), "200-399");
 }
 
+// F12: a short interval alone is accepted; its timeout is half of it, not the 10 s default.
+TEST(CheckSpecTest, AShortIntervalWithoutATimeoutGetsOneThatFits) {
+  const CheckSpec s = MustParse(
+      R"({"id":"c1","target_id":"bot","url":"http://127.0.0.1:8080/","interval_seconds":5})");
+  EXPECT_EQ(s.interval, milliseconds(5'000));
+  EXPECT_EQ(s.timeout, milliseconds(2'500));
+  const CheckSpec given = MustParse(
+      R"({"id":"c1","target_id":"bot","url":"http://h/","interval_seconds":5,"timeout_ms":4000})");
+  EXPECT_EQ(given.timeout, milliseconds(4'000));
+}
+
 TEST(CheckSpecTest, EveryFieldSurvivesTheRoundTrip) {
   const CheckSpec s = MustParse(R"({
     "id":"db","target_type":"integration","target_id":"postgres","kind":"http",

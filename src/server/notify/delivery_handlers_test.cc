@@ -141,12 +141,16 @@ TEST_F(DeliveryHandlersTest, DeliveryLogIsServedPerIncident) {
   Send(AlertChangeKind::kRaised, "alert_2", "a2");
   ASSERT_TRUE(notifier_->WaitIdle(kWait));
   // The log's alert_id names the incident the delivery was about.
-  HttpResponse r = Do(Method::kGet, "/api/v1/deliveries?alert_id=incident_2&limit=10");
+  HttpResponse r = Do(Method::kGet, "/api/v1/deliveries?incident_id=incident_2&limit=10");
   EXPECT_EQ(r.status, 200);
-  EXPECT_NE(r.body.find(R"("alert_id":"incident_2","route_id":"hook","change":"raised")"),
+  EXPECT_NE(r.body.find(R"("incident_id":"incident_2","alert_id":"incident_2","route_id":"hook",)"
+                        R"("change":"raised")"),
             std::string::npos)
       << r.body;
   EXPECT_EQ(r.body.find("incident_1"), std::string::npos);
+  // The older parameter name still selects.
+  EXPECT_EQ(Do(Method::kGet, "/api/v1/deliveries?alert_id=incident_1").body.find("incident_2"),
+            std::string::npos);
   EXPECT_NE(r.body.find(R"("outcome":"delivered","detail":"HTTP 200")"), std::string::npos);
   EXPECT_EQ(Do(Method::kGet, "/api/v1/deliveries?limit=0").status, 400);
 }
