@@ -81,7 +81,7 @@ TEST(ConfigValueKind, NamesWhatEachSettingTakes) {
 TEST(EscapeLogfmt, KeepsALineParseable) {
   EXPECT_EQ(EscapeLogfmt("key for organization \"default\""),
             "key for organization \\\"default\\\"");
-  EXPECT_EQ(EscapeLogfmt("a\\b\nc\x01"), "a\\\\b\\nc\\x01");
+  EXPECT_EQ(EscapeLogfmt("a\\b\nc\x01"), "a\\\\b\\nc\\u0001");
   EXPECT_EQ(EscapeLogfmt("plain"), "plain");
 }
 

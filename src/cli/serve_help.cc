@@ -5,6 +5,8 @@
 
 #include <cstdio>
 
+#include "core/json_string.h"
+
 namespace vitals::cli {
 namespace {
 
@@ -57,36 +59,10 @@ std::string ConfigValueKind(const server::ConfigOption& o) {
 }
 
 std::string EscapeLogfmt(std::string_view text) {
+  // logfmt's quoted values take Go's string escapes, of which JSON's are a subset.
   std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          char buf[8];
-          std::snprintf(buf, sizeof buf, "\\x%02x", static_cast<unsigned char>(c));
-          out += buf;
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out;
+  core::AppendJsonString(out, text);
+  return out.substr(1, out.size() - 2);
 }
 
 void InstallLogfmtPattern() {

@@ -4,6 +4,7 @@
 
 #include <mutex>
 
+#include "engine/event_recorder_testing.h"
 #include "engine/monitor.h"
 
 namespace vitals::engine {
@@ -12,39 +13,9 @@ namespace {
 using std::chrono::milliseconds;
 using std::chrono::seconds;
 
-class Recorder final : public MonitorListener {
- public:
-  void OnEvents(std::span<const EngineEvent> events) override {
-    std::lock_guard lock(mu_);
-    events_.insert(events_.end(), events.begin(), events.end());
-  }
-  std::vector<EngineEvent> Take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(events_, {});
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<EngineEvent> events_;
-};
-
-std::vector<EngineEvent> OfKind(const std::vector<EngineEvent>& events, EngineEventKind kind) {
-  std::vector<EngineEvent> out;
-  for (const auto& e : events) {
-    if (e.kind == kind) out.push_back(e);
-  }
-  return out;
-}
-
-const core::AlertChange* FindAlert(const std::vector<EngineEvent>& events, std::string_view type,
-                                   core::AlertChangeKind kind) {
-  for (const auto& e : events) {
-    if (e.kind == EngineEventKind::kAlert && e.alert->alert.type == type && e.alert->kind == kind) {
-      return e.alert.get();
-    }
-  }
-  return nullptr;
-}
+using testing::EventRecorder;
+using testing::FindAlert;
+using testing::OfKind;
 
 class MonitorLifecycleTest : public ::testing::Test {
  protected:
@@ -80,7 +51,7 @@ class MonitorLifecycleTest : public ::testing::Test {
 
   core::FakeClock clock_;
   MonitorOptions options_;
-  Recorder recorder_;
+  EventRecorder recorder_;
   std::unique_ptr<Monitor> monitor_;
   int seq_ = 0;
 };

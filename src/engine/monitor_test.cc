@@ -4,6 +4,8 @@
 
 #include <mutex>
 
+#include "engine/event_recorder_testing.h"
+
 namespace vitals::engine {
 namespace {
 
@@ -14,29 +16,8 @@ using std::chrono::milliseconds;
 using std::chrono::minutes;
 using std::chrono::seconds;
 
-class Recorder final : public MonitorListener {
- public:
-  void OnEvents(std::span<const EngineEvent> events) override {
-    std::lock_guard lock(mu_);
-    events_.insert(events_.end(), events.begin(), events.end());
-  }
-  std::vector<EngineEvent> Take() {
-    std::lock_guard lock(mu_);
-    return std::exchange(events_, {});
-  }
-
- private:
-  std::mutex mu_;
-  std::vector<EngineEvent> events_;
-};
-
-std::vector<EngineEvent> OfKind(const std::vector<EngineEvent>& events, EngineEventKind kind) {
-  std::vector<EngineEvent> out;
-  for (const auto& e : events) {
-    if (e.kind == kind) out.push_back(e);
-  }
-  return out;
-}
+using testing::EventRecorder;
+using testing::OfKind;
 
 class MonitorTest : public ::testing::Test {
  protected:
@@ -68,7 +49,7 @@ class MonitorTest : public ::testing::Test {
 
   core::FakeClock clock_;
   MonitorOptions options_;
-  Recorder recorder_;
+  EventRecorder recorder_;
   std::unique_ptr<Monitor> monitor_;
   int seq_ = 0;
 };
