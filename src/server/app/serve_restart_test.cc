@@ -9,16 +9,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Waits until `ok()` holds, polling every 100 ms.
-bool Eventually(const std::function<bool()>& ok, std::chrono::milliseconds timeout = 15s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return ok();
-}
-
 // `n` executions of `agent` calling `integration`, every `fail_every`-th failed (0: none).
 std::string Calls(const std::string& agent, const std::string& integration, int from, int n,
                   int fail_every, int latency_ms) {

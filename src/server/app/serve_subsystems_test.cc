@@ -15,16 +15,6 @@ namespace {
 
 using namespace std::chrono_literals;
 
-// Waits until `ok()` holds, polling every 100 ms.
-bool Eventually(const std::function<bool()>& ok, std::chrono::milliseconds timeout = 15s) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (ok()) return true;
-    std::this_thread::sleep_for(100ms);
-  }
-  return ok();
-}
-
 // A webhook receiver that keeps every body, in arrival order.
 struct Receiver {
   Receiver() {

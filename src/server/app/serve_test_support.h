@@ -5,9 +5,12 @@
 #include <gtest/gtest.h>
 #include <simdjson.h>
 
+#include <chrono>
 #include <filesystem>
+#include <functional>
 #include <memory>
 #include <string>
+#include <thread>
 
 #include "server/app/testing/server_process.h"
 #include "server/http/http_client.h"
@@ -15,6 +18,17 @@
 #include "server/http/websocket_client.h"
 
 namespace vitals::server::testing {
+
+// Waits until `ok()` holds, polling every 100 ms.
+inline bool Eventually(const std::function<bool()>& ok,
+                       std::chrono::milliseconds timeout = std::chrono::seconds(15)) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (ok()) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  return ok();
+}
 
 class ServeTest : public ::testing::Test {
  public:
