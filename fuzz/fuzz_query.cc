@@ -44,6 +44,15 @@ void CheckRoundTrip(const HttpRequest& r) {
 }
 
 void CheckParams(const HttpRequest& r) {
+  bool all_known = true;
+  for (const auto& [name, value] : r.query) {
+    all_known =
+        all_known && (name == "limit" || name == "since" || name == "token" || name == "api_key");
+  }
+  const vitals::core::Status known = vitals::server::KnownParams(r, {"limit", "since"});
+  Require(known.ok() == all_known, "only unknown parameters are refused (F22)");
+  Require(known.ok() || known.message().find("unknown query parameter") != std::string::npos,
+          "a refusal names the unknown parameter");
   if (auto limit = vitals::server::IntParam(r, "limit", 50, 1, 1000); limit.ok()) {
     Require(*limit >= 1 && *limit <= 1000, "an integer parameter is within its bounds");
   }
