@@ -236,7 +236,7 @@ TEST_F(NotifierTest, OneFailingAgentIsOneNotificationWhenItOpensAndOneWhenItReso
   Send(AlertChangeKind::kRaised, "alert_5", "a1", "low_confidence");  // joins, no notification
   ASSERT_TRUE(n.WaitIdle(kWait));
   ASSERT_EQ(receiver.requests().size(), 1u);
-  const std::string& body = receiver.requests()[0].body;
+  const std::string body = receiver.requests()[0].body;  // requests() returns a copy
   EXPECT_NE(body.find(R"("incident":{"incident_id":"incident_1")"), std::string::npos) << body;
   EXPECT_NE(body.find(R"("alert_count":4)"), std::string::npos) << body;
   EXPECT_NE(body.find(R"("cause":"health")"), std::string::npos) << body;
