@@ -58,6 +58,7 @@ void IncidentTracker::Apply(const core::AlertChange& change, core::Timestamp now
   core::Summarize(o.incident);
   if (!o.incident.open()) {
     if (o.phase == Phase::kOpened) Emit(key, o, IncidentChangeKind::kResolved, now, out);
+    last_closed_[key] = now;
     open_.erase(it);
     return;
   }
@@ -71,11 +72,12 @@ void IncidentTracker::Apply(const core::AlertChange& change, core::Timestamp now
       return;
     }
     case Phase::kOpened: {
+      // Only a rise above the highest severity already sent pages: an incident that swings
+      // between warning and critical while open (a crash loop) escalates once.
       const std::optional<core::AlertSeverity> paging = core::PagingSeverity(alerts);
       if (paging && (!o.sent || *paging > *o.sent)) {
         Emit(key, o, IncidentChangeKind::kEscalated, now, out);
       } else {
-        if (paging) o.sent = paging;  // a fall: a later rise back notifies again
         out->push_back(IncidentChange{IncidentChangeKind::kUpdated, o.incident});
       }
       return;
@@ -93,15 +95,23 @@ bool IncidentTracker::Pages(const Open& o) const {
 std::optional<core::Timestamp> IncidentTracker::CooledAt(const SourceKey& key,
                                                          const Open& o) const {
   if (o.incident.flapping) return std::nullopt;
+  // Steady means open for a whole cooldown, and a cooldown since the source was last notified:
+  // a source that keeps reopening short incidents (a crash loop the per-alert flap detector does
+  // not see, because each cycle is a new alert) stays silent until one of them lasts.
+  const core::Timestamp lasted = o.incident.opened_at + options_.cooldown;
   auto last = last_notified_.find(key);
-  // Never notified since this process started: the cooldown counts from the incident's start.
-  const core::Timestamp from = last == last_notified_.end() ? o.incident.opened_at : last->second;
-  return from + options_.cooldown;
+  if (last == last_notified_.end()) return lasted;
+  return std::max(lasted, last->second + options_.cooldown);
+}
+
+bool IncidentTracker::Reopened(const SourceKey& key, const Open& o) const {
+  auto closed = last_closed_.find(key);
+  return closed != last_closed_.end() && o.incident.opened_at - closed->second < options_.cooldown;
 }
 
 bool IncidentTracker::Steady(const SourceKey& key, const Open& o, core::Timestamp now) const {
   if (o.incident.flapping) return false;
-  if (Pages(o)) return true;
+  if (Pages(o) && !Reopened(key, o)) return true;
   const std::optional<core::Timestamp> cooled = CooledAt(key, o);
   return cooled && *cooled <= now;
 }
@@ -109,7 +119,8 @@ bool IncidentTracker::Steady(const SourceKey& key, const Open& o, core::Timestam
 void IncidentTracker::Emit(const SourceKey& key, Open& o, IncidentChangeKind kind,
                            core::Timestamp now, std::vector<IncidentChange>* out) {
   if (kind == IncidentChangeKind::kOpened) o.phase = Phase::kOpened;
-  o.sent = core::PagingSeverity(o.incident.alerts);
+  const std::optional<core::AlertSeverity> paging = core::PagingSeverity(o.incident.alerts);
+  if (paging && (!o.sent || *paging > *o.sent)) o.sent = paging;
   last_notified_[key] = now;
   out->push_back(IncidentChange{kind, o.incident});
 }
@@ -120,7 +131,7 @@ std::vector<IncidentChange> IncidentTracker::Due(core::Timestamp now) {
     if (o.phase == Phase::kPending) {
       if (o.due > now) continue;
       o.phase = Phase::kSilent;
-      if (Pages(o)) {
+      if (Pages(o) && !Reopened(key, o)) {
         Emit(key, o, IncidentChangeKind::kOpened, now, &out);
         continue;
       }
@@ -133,6 +144,7 @@ std::vector<IncidentChange> IncidentTracker::Due(core::Timestamp now) {
   std::erase_if(last_notified_, [&](const auto& kv) {
     return kv.second + options_.cooldown <= now && !open_.contains(kv.first);
   });
+  std::erase_if(last_closed_, [&](const auto& kv) { return kv.second + options_.cooldown <= now; });
   return out;
 }
 

@@ -7,12 +7,16 @@
 //    (its updated_at, or `now` if earlier), carrying every alert that joined it meanwhile;
 //    window 0 emits it at the end of the batch (one OnChanges call) that opened it.
 //  - An opening pages only when a non-implied open member's raise had notify=true (AlertSlot's
-//    cooldown and flapping). Otherwise the incident stays silent until it becomes steady: a
-//    flapping alert stops flapping while still active, a member's raise is notified, or, open and
-//    not flapping, `cooldown` has passed since its source's last notification. Flapping start and
-//    stop never notify by themselves.
-//  - After the opening: a rise of core::PagingSeverity → kEscalated; any other change → kUpdated
-//    (no notification; the policy keeps its copy current, e.g. acknowledged).
+//    cooldown and flapping) and the source's previous incident did not close within `cooldown`
+//    before it opened (a crash loop makes a new alert each cycle, which no AlertSlot sees flap).
+//    Otherwise the incident stays silent until it becomes steady: a
+//    flapping alert stops flapping while still active, a member's raise is notified, or, not
+//    flapping, it has been open for `cooldown` and `cooldown` has passed since its source's last
+//    notification (so a source reopening short incidents again and again stays silent). Flapping
+//    start and stop never notify by themselves.
+//  - After the opening: a rise of core::PagingSeverity above the highest severity already sent
+//    for the incident → kEscalated; any other change → kUpdated (no notification; the policy
+//    keeps its copy current, e.g. acknowledged).
 //  - All alerts resolved → kResolved, only when the opening was emitted; an incident resolved
 //    before (pending or silent) emits nothing.
 //
@@ -80,7 +84,7 @@ class IncidentTracker final {
     Phase phase = Phase::kPending;
     core::Timestamp due;                      // kPending: when the opening is emitted
     std::set<std::string> notified_raises;    // member ids whose raise had notify=true
-    std::optional<core::AlertSeverity> sent;  // paging severity last notified
+    std::optional<core::AlertSeverity> sent;  // highest paging severity notified
   };
 
   void Apply(const core::AlertChange& change, core::Timestamp now,
@@ -89,6 +93,9 @@ class IncidentTracker final {
   bool Steady(const SourceKey& key, const Open& o, core::Timestamp now) const;
   // Whether a non-implied open member's raise was notified.
   bool Pages(const Open& o) const;
+  // Whether the incident opened within `cooldown` of its source's previous incident closing: a
+  // crash loop. Such an incident pages only once steady, whatever its alerts' flags say.
+  bool Reopened(const SourceKey& key, const Open& o) const;
   // When the source's cooldown ends for a silent incident; nullopt while it flaps.
   std::optional<core::Timestamp> CooledAt(const SourceKey& key, const Open& o) const;
   // Notifies `kind`: records the paging severity sent and the source's last notification.
@@ -98,6 +105,7 @@ class IncidentTracker final {
   IncidentTrackerOptions options_;
   std::map<SourceKey, Open> open_;
   std::map<SourceKey, core::Timestamp> last_notified_;  // per source, across incidents
+  std::map<SourceKey, core::Timestamp> last_closed_;    // per source: its last incident's end
 };
 
 }  // namespace vitals::server

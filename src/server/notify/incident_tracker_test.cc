@@ -146,6 +146,50 @@ TEST(IncidentTrackerTest, EscalatesOnlyWhenThePagingSeverityRises) {
             (V{"updated incident_1 4"}));
 }
 
+// A crash loop inside one open incident: critical, back to warning, critical again — the second
+// rise is not above what was already sent, so it pages no one.
+TEST(IncidentTrackerTest, EscalatesOncePerSeverityWhileOpen) {
+  IncidentTracker t = Tracker(0);
+  Alerts a;
+  Feed(t, {a.Raise("alert_1", "low_confidence", 0, AlertSeverity::kWarning)}, 0);
+  EXPECT_EQ(Feed(t, {a.Raise("alert_2", "heartbeat", 1, AlertSeverity::kCritical)}, 1),
+            (V{"escalated incident_1 2"}));
+  EXPECT_EQ(Feed(t, {a.Change("alert_2", AlertChangeKind::kResolved, 2)}, 2),
+            (V{"updated incident_1 2"}));
+  EXPECT_EQ(Feed(t, {a.Raise("alert_3", "heartbeat", 30, AlertSeverity::kCritical, false)}, 30),
+            (V{"updated incident_1 3"}));
+}
+
+// A source reopening short incidents inside the cooldown (each cycle new alerts, so no alert
+// flaps): after the first incident's opening and resolution, nothing while the loop goes on.
+TEST(IncidentTrackerTest, ACrashLoopOfShortIncidentsStaysSilentAfterTheFirst) {
+  IncidentTracker t = Tracker(1, 300);
+  Alerts a;
+  int sent = 0;
+  int id = 0;
+  for (int cycle = 0; cycle < 12; ++cycle) {  // 10 minutes of 25 s down, 25 s up
+    const double down = cycle * 50.0;
+    const std::string alert = "alert_" + std::to_string(++id);
+    for (const IncidentChange& c :
+         // As AlertSlot flags them: notified again once 300 s have passed since the last.
+         t.OnChanges(std::vector<core::AlertChange>{a.Raise(alert, "heartbeat", down,
+                                                            AlertSeverity::kCritical,
+                                                            cycle == 0 || down - 25 >= 300)},
+                     At(down))) {
+      sent += c.kind != IncidentChangeKind::kUpdated;
+    }
+    for (const IncidentChange& c : t.Due(At(down + 2)))
+      sent += c.kind != IncidentChangeKind::kUpdated;
+    for (const IncidentChange& c : t.OnChanges(
+             std::vector<core::AlertChange>{a.Change(alert, AlertChangeKind::kResolved, down + 25)},
+             At(down + 25))) {
+      sent += c.kind != IncidentChangeKind::kUpdated;
+    }
+  }
+  EXPECT_EQ(sent, 2);  // the first cycle's opening and resolution
+  EXPECT_TRUE(t.Due(At(3000)).empty());
+}
+
 TEST(IncidentTrackerTest, AnOpeningPagesOnlyForANotifiedNonImpliedRaise) {
   IncidentTracker t = Tracker(0);
   Alerts a;
@@ -181,7 +225,11 @@ TEST(IncidentTrackerTest, ResolvesOnceWhenTheLastAlertResolvesAndANewAlertOpensA
       std::vector<core::AlertChange>{a.Change("alert_2", AlertChangeKind::kResolved, 6)}, At(6));
   EXPECT_EQ(Names(done), (V{"resolved incident_1 2"}));
   EXPECT_EQ(done[0].incident.resolved_at, At(6));
-  EXPECT_EQ(Feed(t, {a.Raise("alert_3", "error_rate", 7)}, 7), (V{"raised incident_3 1"}));
+  // A new incident; it opened within the cooldown of the last one's end, so it pages only once it
+  // has lasted a cooldown (the source might be crash-looping).
+  EXPECT_TRUE(Feed(t, {a.Raise("alert_3", "error_rate", 7)}, 7).empty());
+  EXPECT_EQ(t.NextDue(), At(307));
+  EXPECT_EQ(Names(t.Due(At(307))), (V{"raised incident_3 1"}));
 }
 
 TEST(IncidentTrackerTest, AnIncidentSilentForCooldownPagesOnceTheCooldownHasPassed) {
@@ -193,9 +241,10 @@ TEST(IncidentTrackerTest, AnIncidentSilentForCooldownPagesOnceTheCooldownHasPass
   // Raised again within the cooldown: recorded, silent.
   EXPECT_TRUE(
       Feed(t, {a.Raise("alert_2", "heartbeat", 10, AlertSeverity::kCritical, false)}, 10).empty());
-  EXPECT_EQ(t.NextDue(), At(301));  // the source's last notification (its resolution) + cooldown
-  EXPECT_TRUE(t.Due(At(300)).empty());
-  EXPECT_EQ(Names(t.Due(At(301))), (V{"raised incident_2 1"}));
+  // Steady once open for a whole cooldown (and a cooldown after the source's last notification).
+  EXPECT_EQ(t.NextDue(), At(310));
+  EXPECT_TRUE(t.Due(At(309)).empty());
+  EXPECT_EQ(Names(t.Due(At(310))), (V{"raised incident_2 1"}));
   EXPECT_EQ(Feed(t, {a.Change("alert_2", AlertChangeKind::kResolved, 400)}, 400),
             (V{"resolved incident_2 1"}));
   // Silent and resolved within the cooldown: nothing at all.
