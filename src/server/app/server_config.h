@@ -60,6 +60,7 @@ struct ServerConfig {
   std::string web_root;  // "" = $VITALS_WEB_ROOT, else <binary's directory>/web
   // Seconds: alerts raised this soon after an incident's first join its first notification.
   double incident_window_s = 1;
+  double dependency_wait_s = 10;
 
   // Issue 14: host-level powers granted to tenants' API keys (server/api/operator_grants.h).
   bool allow_command_routes = false;

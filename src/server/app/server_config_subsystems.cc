@@ -81,6 +81,10 @@ void AddSubsystemOptions(std::vector<ConfigOption>& o) {
                      "Seconds after an incident's first alert during which the alerts of the same "
                      "source join its first notification (0: those of the same tick)",
                      &C::incident_window_s, 0, 3600));
+  o.push_back(Double("delivery.dependency_wait", "VITALS_DEPENDENCY_WAIT", "--dependency-wait",
+                     "Seconds the first notification of an agent that declares depends_on waits, "
+                     "so an outage of what it depends on can claim its incident",
+                     &C::dependency_wait_s, 0, 3600));
   o.push_back(Bool("tenants.allow_command_routes", "VITALS_ALLOW_COMMAND_ROUTES",
                    "--allow-command-routes",
                    "Let API keys create `command` routes, which run programs as the server's user",

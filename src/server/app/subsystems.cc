@@ -215,6 +215,7 @@ Status Subsystems::Prepare(Services& services) {
     nopts.allow_private_targets = config_.allow_private_targets;
     nopts.incident_window = core::Seconds(config_.incident_window_s);
     nopts.cooldown = core::Seconds(config_.alert_cooldown_s);
+    nopts.dependency_wait = core::Seconds(config_.dependency_wait_s);
     notifier_ = std::make_unique<Notifier>(store_, clock_, nopts);
     notifier_->SetAgentLookup(MonitorAgentLookup(monitor_));
     if (Status s = notifier_->LoadFrom(store_); !s.ok()) spdlog::warn("delivery: {}", s.message());

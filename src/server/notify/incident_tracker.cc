@@ -19,16 +19,17 @@ std::string_view IncidentChangeName(IncidentChangeKind kind) {
 }
 
 std::vector<IncidentChange> IncidentTracker::OnChanges(std::span<const core::AlertChange> changes,
-                                                       core::Timestamp now) {
+                                                       core::Timestamp now,
+                                                       const DependentAgents& dependents) {
   std::vector<IncidentChange> out;
-  for (const core::AlertChange& c : changes) Apply(c, now, &out);
+  for (const core::AlertChange& c : changes) Apply(c, now, dependents, &out);
   std::vector<IncidentChange> due = Due(now);
   out.insert(out.end(), std::make_move_iterator(due.begin()), std::make_move_iterator(due.end()));
   return out;
 }
 
 void IncidentTracker::Apply(const core::AlertChange& change, core::Timestamp now,
-                            std::vector<IncidentChange>* out) {
+                            const DependentAgents& dependents, std::vector<IncidentChange>* out) {
   const core::Alert& a = change.alert;
   const SourceKey key{a.organization_id, a.source_type, a.source_id};
   auto it = open_.find(key);
@@ -40,7 +41,10 @@ void IncidentTracker::Apply(const core::AlertChange& change, core::Timestamp now
     o.incident.source_type = a.source_type;
     o.incident.source_id = a.source_id;
     // From the change's own time (not when the dispatcher got to it), never later than now.
-    o.due = std::min(now, a.updated_at) + options_.window;
+    const bool dependent = a.source_type == core::AlertSource::kAgent &&
+                           dependents.contains({a.organization_id, a.source_id});
+    o.due = std::min(now, a.updated_at) +
+            (dependent ? std::max(options_.window, options_.dependency_wait) : options_.window);
     it = open_.emplace(key, std::move(o)).first;
   }
   Open& o = it->second;

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "core/alert.h"
@@ -51,15 +52,24 @@ struct IncidentChange {
 struct IncidentTrackerOptions {
   core::Duration window = core::Seconds(1);
   core::Duration cooldown = core::Seconds(300);  // the engine's alert cooldown (seed 003)
+  // The grouping window of an agent that declares dependencies, when longer: the failures of an
+  // agent behind a broken integration often show before the integration's own check does, and
+  // this long the outage can still claim the agent's incident (held, attributed to it).
+  core::Duration dependency_wait = core::Seconds(10);
 };
+
+// (organization, agent) of the agents among a batch's sources that declare dependencies.
+using DependentAgents = std::set<std::pair<std::string, std::string>>;
 
 class IncidentTracker final {
  public:
   explicit IncidentTracker(IncidentTrackerOptions options = {}) : options_(options) {}
 
   // Applies one batch of changes (in order), then emits what fell due by `now`.
+  // `dependents`: which agents of the batch declare dependencies (they wait dependency_wait).
   std::vector<IncidentChange> OnChanges(std::span<const core::AlertChange> changes,
-                                        core::Timestamp now);
+                                        core::Timestamp now,
+                                        const DependentAgents& dependents = {});
   // Openings whose window has passed, and silent incidents whose cooldown has.
   std::vector<IncidentChange> Due(core::Timestamp now);
   // Due(now) with every grouping window ended: for a notifier that is stopping.
@@ -88,7 +98,7 @@ class IncidentTracker final {
   };
 
   void Apply(const core::AlertChange& change, core::Timestamp now,
-             std::vector<IncidentChange>* out);
+             const DependentAgents& dependents, std::vector<IncidentChange>* out);
   // kSilent → kOpened when it has become steady (see the rules).
   bool Steady(const SourceKey& key, const Open& o, core::Timestamp now) const;
   // Whether a non-implied open member's raise was notified.

@@ -146,6 +146,23 @@ TEST(IncidentTrackerTest, EscalatesOnlyWhenThePagingSeverityRises) {
             (V{"updated incident_1 4"}));
 }
 
+// An agent that declares dependencies waits dependency_wait (10 s) before its opening, so an
+// integration outage its check finds a few seconds later can still claim (hold) the incident.
+TEST(IncidentTrackerTest, AgentsWithDependenciesWaitLonger) {
+  IncidentTracker t = Tracker(1);
+  Alerts a;
+  const DependentAgents dependents = {{"acme", "a1"}};
+  EXPECT_TRUE(t.OnChanges(
+                   std::vector<core::AlertChange>{
+                       a.Raise("alert_1", "health", 0),
+                       a.Raise("alert_2", "health", 0, AlertSeverity::kCritical, true, "a2")},
+                   At(0), dependents)
+                  .empty());
+  EXPECT_EQ(Names(t.Due(At(1))), (V{"raised incident_2 1"}));  // a2 has no dependencies
+  EXPECT_TRUE(t.Due(At(9.9)).empty());
+  EXPECT_EQ(Names(t.Due(At(10))), (V{"raised incident_1 1"}));
+}
+
 // A crash loop inside one open incident: critical, back to warning, critical again — the second
 // rise is not above what was already sent, so it pages no one.
 TEST(IncidentTrackerTest, EscalatesOncePerSeverityWhileOpen) {

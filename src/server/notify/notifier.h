@@ -56,6 +56,8 @@ struct NotifierOptions {
   // The engine's alert cooldown: a silent incident (its raises were in cooldown) is notified
   // once it is still open this long after its source's last notification.
   core::Duration cooldown = core::Seconds(300);
+  // How long the opening of an agent that declares dependencies waits (IncidentTrackerOptions).
+  core::Duration dependency_wait = core::Seconds(10);
   PolicyOptions policy;
   AlertmanagerOptions alertmanager;
   // The operator's grants (issue 14): routes come from tenants, so unless granted a command route

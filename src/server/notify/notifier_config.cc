@@ -22,7 +22,8 @@ Notifier::Notifier(store::Store& store, const core::Clock* clock, NotifierOption
       clock_(clock),
       options_(std::move(options)),
       policy_(options_.policy),
-      tracker_(IncidentTrackerOptions{options_.incident_window, options_.cooldown}) {}
+      tracker_(IncidentTrackerOptions{options_.incident_window, options_.cooldown,
+                                      options_.dependency_wait}) {}
 
 Notifier::~Notifier() { Stop(); }
 

@@ -78,13 +78,29 @@ void Notifier::Dispatch(const std::vector<Batch>& batches, bool flush) {
   // The tracker and the policy under policy_mu_; the agent lookups (the Monitor's locks) outside.
   std::vector<IncidentChange> changes;
   const core::Timestamp now = clock_->Now();
+  DependentAgents dependents;  // of the agents raising alerts, those with depends_on
+  if (lookup_) {
+    for (const Batch& batch : batches) {
+      for (const auto& c : batch) {
+        const core::Alert& a = c->alert;
+        if (c->kind != core::AlertChangeKind::kRaised ||
+            a.source_type != core::AlertSource::kAgent ||
+            dependents.contains({a.organization_id, a.source_id})) {
+          continue;
+        }
+        if (!lookup_(a.organization_id, a.source_id).depends_on.empty()) {
+          dependents.emplace(a.organization_id, a.source_id);
+        }
+      }
+    }
+  }
   {
     std::lock_guard<std::mutex> p(policy_mu_);
     for (const Batch& batch : batches) {
       std::vector<core::AlertChange> alert_changes;
       alert_changes.reserve(batch.size());
       for (const auto& c : batch) alert_changes.push_back(*c);
-      std::vector<IncidentChange> out = tracker_.OnChanges(alert_changes, now);
+      std::vector<IncidentChange> out = tracker_.OnChanges(alert_changes, now, dependents);
       changes.insert(changes.end(), std::make_move_iterator(out.begin()),
                      std::make_move_iterator(out.end()));
     }

@@ -83,6 +83,7 @@ class NotifierTest : public ::testing::Test {
     o.stop_wait = std::chrono::milliseconds(2000);
     // The clock here is fake: openings go out with the batch that opened them.
     o.incident_window = core::Duration(0);
+    o.dependency_wait = core::Duration(0);
     // The receivers and hooks here are on loopback and on this machine.
     o.allow_command_routes = true;
     o.allow_private_targets = true;
