@@ -287,6 +287,11 @@ SCENARIOS = {
 }
 
 
+def listed(reply, key):
+    """A list answer: a bare array, or an object naming its list (both shapes have been served)."""
+    return reply.get(key, []) if isinstance(reply, dict) else reply
+
+
 def summarize(name, v, rec, am_names, t):
     hooks = rec.records(f"/hook/{name}")
     by_change = collections.Counter(r["body"].get("change", "?") for r in hooks
@@ -297,8 +302,8 @@ def summarize(name, v, rec, am_names, t):
         subject = b.get("incident") or b.get("alert") or {}
         key = subject.get("cause") or subject.get("type") or "?"
         by_subject[f'{b.get("change", "?")}:{subject.get("source_id", "?")}:{key}:{subject.get("severity", "?")}'] += 1
-    alerts = must("GET", v.url + "/api/health/alerts?state=all&limit=1000")
-    open_alerts = must("GET", v.url + "/api/health/alerts?state=open&limit=1000")
+    alerts = listed(must("GET", v.url + "/api/health/alerts?state=all&limit=1000"), "alerts")
+    open_alerts = listed(must("GET", v.url + "/api/health/alerts?state=open&limit=1000"), "alerts")
     opened = {a["alert_id"]: a for a in alerts}
     am = {}
     for n in am_names:
