@@ -83,6 +83,16 @@ def must(method, url, body=None):
 
 
 def wait_ready(url, proc, what, seconds=30):
+    """Waits for `url` to answer 200; stops `proc` when it does not, so nothing is left behind."""
+    try:
+        wait_answer(url, proc, what, seconds)
+    except Exception:
+        proc.terminate()
+        proc.wait(10)
+        raise
+
+
+def wait_answer(url, proc, what, seconds):
     deadline = time.time() + seconds
     while time.time() < deadline:
         if proc.poll() is not None:
