@@ -119,8 +119,8 @@ export class OverviewView {
           from,
           max: niceMax(depths),
           format: (v) => v.toFixed(0),
-          // The server's system history does not record queue depth (yet): say so, not "no data".
-          empty: 'Queue depth is not in the system history the server records.',
+          // The server records the organization's total every 10 s once a source reports one.
+          empty: 'No queue depth reported in the last 24 h (POST /api/v1/queue-depth).',
         }),
       );
     } catch {
