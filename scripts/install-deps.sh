@@ -7,7 +7,7 @@ packages=(
   build-essential cmake ninja-build pkg-config git clang-format
   libboost1.81-dev libsimdjson-dev libsqlite3-dev sqlite3
   libspdlog-dev libfmt-dev libcli11-dev libtomlplusplus-dev
-  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libssl-dev libpq-dev
+  libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev libssl-dev libpq-dev libhiredis-dev
   # make fuzz (and the bounded fuzz runs of make test): clang with libFuzzer and its sanitizers.
   clang-14 libfuzzer-14-dev libclang-rt-14-dev
   # Real servers the integration tests start on loopback.

@@ -1,0 +1,39 @@
+// The PostgreSQL implementation of Store (issue 16): the same contract as the SQLite store
+// (store/store.h) on a shared PostgreSQL database, so that several vitals nodes can share one
+// store. A writer thread group-commits everything queued (executions and heartbeats appended with
+// COPY inside one transaction; acknowledged only after COMMIT); reads use a pool of connections of
+// their own. The execution log and heartbeats are declaratively partitioned by UTC day, so
+// retention drops whole partitions.
+#pragma once
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "core/clock.h"
+#include "store/store.h"
+
+namespace vitals::store {
+
+struct PostgresOptions {
+  // A libpq connection URI: postgresql://USER:PASS@HOST:PORT/DB[?param=...].
+  std::string url;
+  int read_connections = 4;
+  size_t write_queue_capacity = 1'000'000;  // acknowledged rows waiting for a commit
+  // How many of the latest executions a client's retry is recognized among without a query
+  // (see Store::AppendExecutions); older duplicates are still refused by the database's unique
+  // index on (organization_id, agent_id, execution_id, started_only) of the day partition.
+  size_t recent_executions = 1 << 18;
+  // Bound on connecting and on each statement; a store that cannot answer within it reports
+  // kUnavailable from Health() and refuses acknowledged writes until it can.
+  int timeout_ms = 5000;
+  const core::Clock* clock = nullptr;  // defaults to the system clock
+};
+
+// Connects, creates the schema (migrations are idempotent and serialized between nodes by an
+// advisory lock) and starts the writer. Fails with kUnavailable naming host and port (never the
+// password) when the server cannot be reached or the login is refused, kIoError when a
+// migration fails.
+core::Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& options);
+
+}  // namespace vitals::store
