@@ -13,7 +13,7 @@
 #include "cli/table.h"
 #include "server/api/authenticator.h"
 #include "server/json/json_writer.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace vitals::cli {
 namespace {
@@ -21,23 +21,48 @@ namespace {
 namespace dom = simdjson::dom;
 using server::Method;
 
-// `vitals keys ... --db FILE`: the operator's way in, for organizations that have no admin key
-// yet (over HTTP, once any key exists, an admin key manages its own organization only).
-int KeysDirect(const Globals& g, const std::string& verb, const std::string& org,
-               const std::string& scope, const std::string& name, const std::string& id,
-               bool init = false) {
-  // A mistyped --db must not quietly become a new database the server never reads (F14).
-  if (!init && !std::filesystem::exists(g.db)) {
-    std::cerr << "vitals: " << g.db << ": no such database file"
-              << (verb == "create" ? " (add --init to create a new one)" : "") << "\n";
-    return kExitRefused;
+// Whether a keys command works on a store directly (--db FILE or --store URL) instead of over HTTP.
+bool Direct(const Globals& g, const std::string& store_url) {
+  return !g.db.empty() || !store_url.empty();
+}
+
+// The store of --db FILE (sqlite://FILE) or --store URL; an error message when it cannot be used.
+core::Result<std::unique_ptr<store::Store>> OpenDirect(const Globals& g,
+                                                       const std::string& store_url,
+                                                       const std::string& verb, bool init) {
+  if (!g.db.empty() && !store_url.empty()) {
+    return core::Status::InvalidArgument(
+        "--db and --store are both given: use one (--db FILE is "
+        "--store sqlite://FILE)");
   }
-  store::SqliteOptions options;
-  options.path = g.db;
-  auto opened = store::OpenSqliteStore(options);
+  const std::string url = store_url.empty() ? store::SqliteStoreUrl(g.db) : store_url;
+  auto location = store::ParseStoreUrl(url);
+  if (!location.ok()) return location.status();
+  // A mistyped --db must not quietly become a new database the server never reads (F14).
+  if (location->kind == store::StoreKind::kSqlite && !init &&
+      !std::filesystem::exists(location->sqlite_path)) {
+    return core::Status::NotFound(location->sqlite_path + ": no such database file" +
+                                  (verb == "create" ? " (add --init to create a new one)" : ""));
+  }
+  auto opened = store::OpenStore(*location, store::StoreOpenOptions{});
+  if (!opened.ok()) {
+    return core::Status(
+        opened.status().code(),
+        "cannot open the store " + store::RedactStoreUrl(url) + ": " + opened.status().message());
+  }
+  return opened;
+}
+
+// `vitals keys ... --db FILE | --store URL`: the operator's way in, for organizations that have
+// no admin key yet (over HTTP, once any key exists, an admin key manages its own organization
+// only).
+int KeysDirect(const Globals& g, const std::string& store_url, const std::string& verb,
+               const std::string& org, const std::string& scope, const std::string& name,
+               const std::string& id, bool init = false) {
+  auto opened = OpenDirect(g, store_url, verb, init);
   if (!opened.ok()) {
     std::cerr << "vitals: " << opened.status().message() << "\n";
-    return 1;
+    return kExitRefused;
   }
   store::Store& st = **opened;
   const core::Timestamp now = core::SystemClock::Instance()->Now();
@@ -275,23 +300,31 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   keys->require_subcommand(1);
   auto org = std::make_shared<std::string>();
   auto scope = std::make_shared<std::string>();
-  auto key_options = [g, client_options](CLI::App* cmd) {
+  auto store_url = std::make_shared<std::string>();
+  auto key_options = [g, client_options, store_url](CLI::App* cmd) {
     client_options(cmd);
     cmd->add_option("--db", g->db,
                     "Work on this database file directly (the operator's way to make the first "
                     "key of an organization)");
+    cmd->add_option("--store", *store_url,
+                    "Work on this store directly: sqlite://FILE or "
+                    "postgresql://USER:PASS@HOST:PORT/DB, as `vitals serve --store`")
+        ->type_name("URL");
   };
   CLI::App* create = keys->add_subcommand("create", "Create an API key (its secret is shown once)");
   key_options(create);
   auto init = std::make_shared<bool>(false);
-  create->add_flag("--init", *init, "With --db: create the database file if it does not exist");
+  create->add_flag("--init", *init,
+                   "With --db or an sqlite --store: create the database file if it does not exist");
   create->add_option("--org", *org, "Organization")->required();
   create->add_option("--scope", *scope, "ingest, read or admin")
       ->required()
       ->check(CLI::IsMember({"ingest", "read", "admin"}));
   create->add_option("--name", *name, "A name to recognise it by");
-  on(create, [g, org, scope, name, init] {
-    if (!g->db.empty()) return KeysDirect(*g, "create", *org, *scope, *name, "", *init);
+  on(create, [g, store_url, org, scope, name, init] {
+    if (Direct(*g, *store_url)) {
+      return KeysDirect(*g, *store_url, "create", *org, *scope, *name, "", *init);
+    }
     server::JsonWriter w;
     w.BeginObject().Field("organization_id", *org).Field("scope", *scope).Field("name", *name);
     w.EndObject();
@@ -304,17 +337,18 @@ std::function<int()> AddClientCommands(CLI::App& app) {
   });
   CLI::App* klist = keys->add_subcommand("list", "List API keys (never their secrets)");
   key_options(klist);
-  klist->add_option("--org", *org, "Organization (with --db; default: every organization)");
-  on(klist, [g, org] {
-    if (!g->db.empty()) return KeysDirect(*g, "list", *org, "", "", "");
+  klist->add_option("--org", *org,
+                    "Organization (with --db or --store; default: every organization)");
+  on(klist, [g, store_url, org] {
+    if (Direct(*g, *store_url)) return KeysDirect(*g, *store_url, "list", *org, "", "", "");
     return Run(*g, Method::kGet, "/api/v1/keys", "", RenderKeys);
   });
   CLI::App* revoke = keys->add_subcommand("revoke", "Revoke an API key");
   key_options(revoke);
   revoke->add_option("id", *id, "Key id")->required();
-  revoke->add_option("--org", *org, "Organization (with --db)");
-  on(revoke, [g, id, org] {
-    if (!g->db.empty()) return KeysDirect(*g, "revoke", *org, "", "", *id);
+  revoke->add_option("--org", *org, "Organization (with --db or --store)");
+  on(revoke, [g, store_url, id, org] {
+    if (Direct(*g, *store_url)) return KeysDirect(*g, *store_url, "revoke", *org, "", "", *id);
     return Run(*g, Method::kDelete, "/api/v1/keys/" + Escape(*id), "",
                [id](dom::element) { std::cout << "key " << *id << " revoked\n"; });
   });

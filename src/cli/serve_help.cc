@@ -34,6 +34,9 @@ std::string ConfigValueKind(const server::ConfigOption& o) {
   static constexpr std::pair<std::string_view, std::string_view> kByFlag[] = {
       {"--listen", "HOST:PORT"},
       {"--db", "FILE"},
+      {"--store", "URL"},
+      {"--redis", "URL"},
+      {"--node-id", "NAME"},
       {"--web-root", "DIR"},
       {"--allow-paths", "DIR[,DIR...]"},
       {"--log-level", "LEVEL"},

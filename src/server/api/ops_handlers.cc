@@ -134,6 +134,13 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
   if (!operator_scope) return reply();
 
   // vitals' own health: process-wide, not per organization.
+  if (!s.node_id.empty()) {
+    std::string node = "node_id=\"";
+    Label(node, s.node_id);
+    node += '"';
+    e.Family("vitals_node_info", "gauge", "This node of the cluster (1; its name as a label).");
+    e.Sample("vitals_node_info", node, 1);
+  }
   const ApiCounters& c = s.counters;
   e.Family("vitals_ingest_executions_total", "counter", "Execution records by outcome.");
   e.Sample("vitals_ingest_executions_total", "result=\"accepted\"", c.executions_accepted.load());

@@ -59,6 +59,8 @@ struct Services {
   // Whose admin keys are the operator's: they (and open mode) see process-wide figures on
   // /metrics, which would tell a tenant about other organizations' traffic.
   std::string operator_organization = std::string(kDefaultOrganization);
+  // This node's name (issue 16), on /metrics as vitals_node_info{node_id="..."}.
+  std::string node_id = std::string();
   // What tenants may ask of the host (tenant_policy.h); set before the first request.
   OperatorGrants grants = {};
 };

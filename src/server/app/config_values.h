@@ -37,5 +37,10 @@ void AddSubsystemOptions(std::vector<ConfigOption>& options);
 // The transport's limits (server_config_transport.cc).
 void AddTransportOptions(std::vector<ConfigOption>& options);
 void ApplyTransportOptions(const ServerConfig& config, HttpServerOptions* options);
+// Issue 16 (server_config_cluster.cc): storage.store, placed beside storage.db; cluster.redis
+// and cluster.node_id; and their cross-field checks.
+ConfigOption StoreOption();
+void AddClusterOptions(std::vector<ConfigOption>& options);
+core::Status ValidateClusterConfig(const ServerConfig& config);
 
 }  // namespace vitals::server

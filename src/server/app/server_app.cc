@@ -5,7 +5,7 @@
 #include <unordered_map>
 
 #include "server/api/metric_history.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace vitals::server {
 namespace {
@@ -31,9 +31,7 @@ uint16_t ServerApp::port() const { return http_ ? http_->port() : 0; }
 
 Status ServerApp::Start() {
   if (Status s = ValidateConfig(config_); !s.ok()) return s;
-  auto opened = store::OpenSqliteStore(StoreOptionsFor(config_, clock_));
-  if (!opened.ok()) return opened.status();
-  store_ = std::move(*opened);
+  if (Status s = OpenTheStore(); !s.ok()) return s;
 
   monitor_ = std::make_unique<engine::Monitor>(MonitorOptionsFor(config_), clock_);
   auth_ = std::make_unique<Authenticator>(*store_, clock_);
@@ -42,6 +40,7 @@ Status ServerApp::Start() {
   services_ = std::unique_ptr<Services>(
       new Services{*monitor_, *store_, *auth_, clock_, hub_.get(), ApiLimits{}, {}});
   services_->operator_organization = config_.system_organization;
+  services_->node_id = config_.NodeId();
   monitor_->AddListener(hub_.get());
   monitor_->AddListener(recorder_.get());
   subsystems_ = std::make_unique<Subsystems>(config_, *monitor_, *store_, clock_);
@@ -56,8 +55,9 @@ Status ServerApp::Start() {
   // Acknowledgements leave the writer thread: it starts the next group commit while an event loop
   // thread updates the engine and answers this one's requests.
   store_->SetCompletionExecutor(http_->NewSerialExecutor());
-  spdlog::info("listening on {}:{} ({}) db={} mode={}", config_.host(), http_->port(),
-               http_->bound_address(), config_.db,
+  spdlog::info("listening on {}:{} ({}) store={} node={}{} mode={}", config_.host(), http_->port(),
+               http_->bound_address(), store::RedactStoreUrl(config_.StoreUrl()), config_.NodeId(),
+               config_.redis.empty() ? "" : " redis=" + store::RedactStoreUrl(config_.redis),
                auth_->open() ? "open (organization \"default\")" : "api-keys");
 
   if (Status s = Restore(); !s.ok()) {
@@ -72,6 +72,21 @@ Status ServerApp::Start() {
   }
   services_->ready.store(true, std::memory_order_release);
   maintenance_ = std::thread([this] { Maintain(); });
+  return Status::Ok();
+}
+
+// The store's errors say what failed (the file; host and port); the URL, redacted, says which
+// store was meant.
+Status ServerApp::OpenTheStore() {
+  const std::string url = config_.StoreUrl();
+  auto location = store::ParseStoreUrl(url);
+  if (!location.ok()) return location.status();
+  auto opened = store::OpenStore(*location, StoreOptionsFor(config_, clock_));
+  if (!opened.ok()) {
+    return Status(opened.status().code(), "cannot open the store " + store::RedactStoreUrl(url) +
+                                              ": " + opened.status().message());
+  }
+  store_ = std::move(*opened);
   return Status::Ok();
 }
 
@@ -101,7 +116,10 @@ Status ServerApp::Restore() {
   auto max_alert = store_->MaxAlertNumber();
   for (const Status& s :
        {agents.status(), checkpoints.status(), heartbeats.status(), max_alert.status()}) {
-    if (!s.ok()) return Status(s.code(), "restoring from " + config_.db + ": " + s.message());
+    if (!s.ok()) {
+      return Status(s.code(), "restoring from " + store::RedactStoreUrl(config_.StoreUrl()) + ": " +
+                                  s.message());
+    }
   }
   // The monitor's own absence since it was last seen alive is not held against any agent.
   const core::Timestamp now = clock_->Now();

@@ -26,15 +26,19 @@ class ServerApp {
   ServerApp(ServerConfig config, const core::Clock* clock = core::SystemClock::Instance());
   ~ServerApp();
 
-  // Opens the database, refuses an unsafe configuration, starts serving, restores state (the
-  // server answers /healthz meanwhile; /readyz and ingest say 503 until restored). Errors name
-  // what failed: the database file, the listen address, the configuration.
+  // Opens the store (config.StoreUrl()), refuses an unsafe configuration, starts serving, restores
+  // state (the server answers /healthz meanwhile; /readyz and ingest say 503 until restored).
+  // Errors name what failed: the store (its URL without the password), the listen address, the
+  // configuration.
   core::Status Start();
   // Graceful: stops serving, writes a final checkpoint and history, flushes the store.
   void Stop();
   uint16_t port() const;
+  // The settings it runs with; the cluster subsystems (issue 16) take `redis` and NodeId() here.
+  const ServerConfig& config() const { return config_; }
 
  private:
+  core::Status OpenTheStore();
   core::Status DecideOpenMode();
   core::Status Restore();
   void Maintain();  // the maintenance thread: checkpoints, history, summaries, retention

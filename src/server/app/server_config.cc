@@ -39,13 +39,15 @@ std::vector<ConfigOption> BuildOptions() {
                  return Status::Ok();
                },
                [](const C& c) { return c.listen; }});
-  o.push_back({"storage.db", "VITALS_DB", "--db", "SQLite database file",
+  o.push_back({"storage.db", "VITALS_DB", "--db",
+               "SQLite database file: the same as --store sqlite://FILE",
                [](C& c, std::string_view t) {
                  if (t.empty()) return Status::InvalidArgument("storage.db: must not be empty");
                  c.db = std::string(t);
                  return Status::Ok();
                },
                [](const C& c) { return c.db; }});
+  o.push_back(StoreOption());
   o.push_back(
       {"server.insecure", "VITALS_INSECURE", "--insecure",
        "Allow listening on a non-loopback address without API keys (--insecure or "
@@ -182,6 +184,7 @@ std::vector<ConfigOption> BuildOptions() {
                         &T::error_rate_critical, 0, 100));
   AddSubsystemOptions(o);
   AddTransportOptions(o);
+  AddClusterOptions(o);
   return o;
 }
 
@@ -277,6 +280,7 @@ Status ValidateConfig(const ServerConfig& c) {
     return Status::InvalidArgument("server.listen: invalid port in \"" + c.listen + "\"");
   }
   if (Status s = core::ValidateThresholds(c.thresholds); !s.ok()) return s;
+  if (Status s = ValidateClusterConfig(c); !s.ok()) return s;
   return MonitorOptionsFor(c).Validate();
 }
 
@@ -313,9 +317,8 @@ HttpServerOptions HttpOptionsFor(const ServerConfig& c) {
   return o;
 }
 
-store::SqliteOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock) {
-  store::SqliteOptions o;
-  o.path = c.db;
+store::StoreOpenOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock) {
+  store::StoreOpenOptions o;
   o.synchronous = c.synchronous;
   o.clock = clock;
   return o;

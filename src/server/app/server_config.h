@@ -13,13 +13,18 @@
 #include "server/api/services.h"
 #include "server/api/stream_hub.h"
 #include "server/http/http_server.h"
-#include "store/sqlite/sqlite_store.h"
+#include "store/open_store.h"
 
 namespace vitals::server {
 
 struct ServerConfig {
   std::string listen = "127.0.0.1:8080";
-  std::string db = "vitals.db";
+  std::string db = "vitals.db";  // --db FILE: the store sqlite://FILE
+  // Issue 16: the store by URL (store/open_store.h); "" = sqlite://<db>. Giving it and a `db`
+  // other than the default is an error (ValidateConfig).
+  std::string store;
+  std::string redis;      // redis://...: the cluster's Redis; "" = a single node
+  std::string node_id;    // this node's name in the cluster; "" = the machine's hostname
   bool insecure = false;  // allow a non-loopback listen address without API keys
   std::string log_level = "info";
   int threads = 0;  // 0: one per core
@@ -86,6 +91,10 @@ struct ServerConfig {
   // Parsed from `listen`.
   std::string host() const;
   uint16_t port() const;
+  // The store to open: `store`, else sqlite://<db>.
+  std::string StoreUrl() const;
+  // `node_id`, else the hostname (cut to 64 characters and to the characters a node id takes).
+  std::string NodeId() const;
 };
 
 // One setting: TOML key ("server.listen" is `listen` in table [server]), environment variable,
@@ -106,12 +115,12 @@ core::Status ApplyConfigFile(const std::string& path, ServerConfig* config);
 // Applies every option whose environment variable is set; `getenv` is injectable for tests.
 core::Status ApplyEnvironment(ServerConfig* config,
                               const std::function<const char*(const char*)>& getenv);
-// Cross-field checks (listen address, ranges).
+// Cross-field checks (listen address, ranges, --db with --store, --redis without PostgreSQL).
 core::Status ValidateConfig(const ServerConfig& config);
 
 engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c);
 HttpServerOptions HttpOptionsFor(const ServerConfig& c);
 StreamHubOptions StreamHubOptionsFor(const ServerConfig& c);
-store::SqliteOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock);
+store::StoreOpenOptions StoreOptionsFor(const ServerConfig& c, const core::Clock* clock);
 
 }  // namespace vitals::server

@@ -43,7 +43,11 @@ OperatorGrants GrantsFor(const ServerConfig& c) {
   g.allow_command_routes = c.allow_command_routes;
   g.allow_private_targets = c.allow_private_targets;
   g.allowed_paths = c.allow_paths;
-  g.database_path = c.db;
+  // The server's own SQLite file is not a probe's to open; a PostgreSQL store has no file here.
+  auto location = store::ParseStoreUrl(c.StoreUrl());
+  if (location.ok() && location->kind == store::StoreKind::kSqlite) {
+    g.database_path = location->sqlite_path;
+  }
   if (g.allow_command_routes) {
     spdlog::warn("--allow-command-routes: API keys may run programs as this server's user");
   }
