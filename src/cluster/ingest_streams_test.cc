@@ -174,5 +174,17 @@ TEST_F(IngestStreamsTest, SendToUnreachableRedisFailsWithinTheTimeout) {
   EXPECT_NE(s.message().find("127.0.0.1:1"), std::string::npos) << s.message();
 }
 
+TEST_F(IngestStreamsTest, AWrongPasswordIsRefusedWithoutShowingIt) {
+  const char* bad = std::getenv("VITALS_TEST_REDIS_BAD_URL");
+  ASSERT_NE(bad, nullptr);
+  IngestStreamOptions o = Options("node-a");
+  o.endpoint = RedisEndpoint::FromUrl(bad).value();
+  InboxSender sender(o);
+  core::Status s = sender.Send("node-b", std::vector<ForwardedEvent>{Event(1)});
+  EXPECT_EQ(s.code(), core::StatusCode::kUnavailable);
+  EXPECT_NE(s.message().find("AUTH refused"), std::string::npos) << s.message();
+  EXPECT_EQ(s.message().find("wrong"), std::string::npos) << s.message();
+}
+
 }  // namespace
 }  // namespace vitals::cluster
