@@ -5,8 +5,9 @@
 #include <climits>
 #include <deque>
 
+#include "store/columns/execution_columns.h"
 #include "store/sqlite/day_partition.h"
-#include "store/sqlite/execution_columns.h"
+#include "store/sqlite/recent_log.h"
 #include "store/sqlite/schema.h"
 
 namespace vitals::store {
@@ -66,7 +67,7 @@ core::Status ExecutionAppender::Load() {
     *stmt = std::move(prepared.value());
   }
   if (core::Status s = RebuildTail(sealed->value_or(0)); !s.ok()) return s;
-  if (core::Status s = recent_.Load(db_, next_id_); !s.ok()) return s;
+  if (core::Status s = LoadRecentExecutions(recent_, db_, next_id_); !s.ok()) return s;
   txn_first_id_ = next_id_;
   txn_first_day_ = day_;
   txn_first_max_ts_ = partition_max_ts_;

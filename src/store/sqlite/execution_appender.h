@@ -12,9 +12,9 @@
 #include <memory>
 #include <vector>
 
+#include "store/recent_executions.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/execution_tail.h"
-#include "store/sqlite/recent_executions.h"
 #include "store/store_types.h"
 
 namespace vitals::store {

@@ -6,8 +6,8 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "store/columns/execution_columns.h"
 #include "store/sqlite/day_partition.h"
-#include "store/sqlite/execution_columns.h"
 
 namespace vitals::store {
 namespace {

@@ -2,10 +2,10 @@
 
 #include <future>
 
-#include "store/sqlite/agent_columns.h"
+#include "store/columns/agent_columns.h"
+#include "store/columns/record_columns.h"
+#include "store/json_strings.h"
 #include "store/sqlite/database_file.h"
-#include "store/sqlite/json_strings.h"
-#include "store/sqlite/record_columns.h"
 #include "store/sqlite/retention.h"
 #include "store/sqlite/schema.h"
 #include "store/sqlite/sqlite_store_impl.h"

@@ -9,8 +9,8 @@
 #include "store/sqlite/execution_tail.h"
 #include "store/sqlite/read_pool.h"
 #include "store/sqlite/sqlite_store.h"
-#include "store/sqlite/write_queue.h"
 #include "store/sqlite/writer.h"
+#include "store/write_queue.h"
 
 namespace vitals::store {
 

@@ -2,10 +2,10 @@
 #include <climits>
 #include <map>
 
-#include "store/sqlite/agent_columns.h"
+#include "store/columns/agent_columns.h"
+#include "store/columns/record_columns.h"
 #include "store/sqlite/execution_reader.h"
 #include "store/sqlite/pooled_query.h"
-#include "store/sqlite/record_columns.h"
 #include "store/sqlite/sqlite_store_impl.h"
 
 namespace vitals::store {
@@ -68,7 +68,7 @@ core::Result<std::vector<RegisteredAgent>> SqliteStore::LoadAgents() {
                                 Select(kAgentColumns,
                                        "FROM agents ORDER BY organization_id, "
                                        "agent_id"),
-                                NoParams(), ReadAgent);
+                                NoParams(), ReadAgent<Statement>);
 }
 
 core::Result<std::vector<core::Alert>> SqliteStore::QueryAlerts(const AlertQuery& q) {
@@ -90,7 +90,7 @@ core::Result<std::vector<core::Alert>> SqliteStore::QueryAlerts(const AlertQuery
         s.Bind(7, q.since);
         s.Bind(8, q.limit);
       },
-      ReadAlert);
+      ReadAlert<Statement>);
 }
 
 core::Result<std::optional<core::Alert>> SqliteStore::GetAlert(std::string_view organization_id,
@@ -101,7 +101,7 @@ core::Result<std::optional<core::Alert>> SqliteStore::GetAlert(std::string_view 
         s.Bind(1, organization_id);
         s.Bind(2, alert_id);
       },
-      ReadAlert));
+      ReadAlert<Statement>));
 }
 
 core::Result<uint64_t> SqliteStore::MaxAlertNumber() {
@@ -128,12 +128,12 @@ core::Result<std::vector<TransitionRecord>> SqliteStore::QueryTransitions(
         s.Bind(3, from ? core::ToMicros(*from) : INT64_MIN);
         s.Bind(4, limit);
       },
-      ReadTransition);
+      ReadTransition<Statement>);
 }
 
 core::Result<std::vector<HealthRecord>> SqliteStore::LoadHealth() {
   return Query<HealthRecord>(readers_, Select(kHealthColumns, "FROM agent_health_realtime"),
-                             NoParams(), ReadHealth);
+                             NoParams(), ReadHealth<Statement>);
 }
 
 core::Result<std::vector<MetricRecord>> SqliteStore::QueryMetrics(
@@ -161,20 +161,20 @@ core::Result<std::vector<ApiKeyRecord>> SqliteStore::ListApiKeys(std::string_vie
   return Query<ApiKeyRecord>(
       readers_,
       Select(kApiKeyColumns, "FROM api_keys WHERE organization_id = ?1 ORDER BY created_at, id"),
-      [&](Statement& s) { s.Bind(1, organization_id); }, ReadApiKey);
+      [&](Statement& s) { s.Bind(1, organization_id); }, ReadApiKey<Statement>);
 }
 
 core::Result<std::vector<ApiKeyRecord>> SqliteStore::ListAllApiKeys() {
   return Query<ApiKeyRecord>(
       readers_, Select(kApiKeyColumns, "FROM api_keys ORDER BY organization_id, created_at, id"),
-      [](Statement&) {}, ReadApiKey);
+      [](Statement&) {}, ReadApiKey<Statement>);
 }
 
 core::Result<std::optional<ApiKeyRecord>> SqliteStore::FindApiKeyByHash(
     std::string_view secret_hash) {
   return First(Query<ApiKeyRecord>(
       readers_, Select(kApiKeyColumns, "FROM api_keys WHERE secret_hash = ?1"),
-      [&](Statement& s) { s.Bind(1, secret_hash); }, ReadApiKey));
+      [&](Statement& s) { s.Bind(1, secret_hash); }, ReadApiKey<Statement>));
 }
 
 core::Result<bool> SqliteStore::HasActiveApiKeys() {

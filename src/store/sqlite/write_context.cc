@@ -1,6 +1,6 @@
 #include "store/sqlite/write_context.h"
 
-#include "store/sqlite/record_columns.h"
+#include "store/columns/record_columns.h"
 
 namespace vitals::store {
 namespace {

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "store/sqlite/connection.h"
-#include "store/sqlite/write_queue.h"
+#include "store/write_queue.h"
 
 namespace vitals::store {
 

@@ -16,13 +16,13 @@
 #include <thread>
 
 #include "core/clock.h"
+#include "store/commit_health.h"
 #include "store/sqlite/checkpointer.h"
-#include "store/sqlite/commit_health.h"
 #include "store/sqlite/connection.h"
 #include "store/sqlite/database_file.h"
 #include "store/sqlite/execution_appender.h"
 #include "store/sqlite/write_context.h"
-#include "store/sqlite/write_queue.h"
+#include "store/write_queue.h"
 
 namespace vitals::store {
 

@@ -1,11 +1,30 @@
-#include "store/sqlite/agent_columns.h"
+// The agents table's columns: every field of core::AgentSettings as a column of its own, so the
+// registry is readable with plain SQL and doubles round-trip exactly. `S` is a backend's statement
+// type (see execution_columns.h).
+#pragma once
 
-#include "store/sqlite/json_strings.h"
+#include <optional>
+#include <string>
+
+#include "store/json_strings.h"
+#include "store/store_types.h"
 
 namespace vitals::store {
-namespace {
 
-void BindHeartbeat(Statement& s, int i, const std::optional<core::HeartbeatConfig>& hb) {
+inline constexpr const char* kAgentColumns =
+    "organization_id, agent_id, name, type, success_rate_healthy, success_rate_critical, "
+    "latency_p95_healthy_ms, latency_p95_critical_ms, error_rate_healthy, error_rate_critical, "
+    "consecutive_failures_critical, heartbeat_interval_us, heartbeat_failure_threshold, "
+    "heartbeat_mode, heartbeat_history_size, phi_threshold, phi_min_std_deviation_us, "
+    "phi_acceptable_pause_us, phi_max_samples, slo_enabled, slo_objective, "
+    "slo_burn_rate_threshold, slo_min_events, stuck_after_us, paused, depends_on, created_at, "
+    "updated_at";
+inline constexpr int kAgentColumnCount = 28;
+
+namespace columns_internal {
+
+template <typename S>
+void BindHeartbeat(S& s, int i, const std::optional<core::HeartbeatConfig>& hb) {
   if (!hb) {
     for (int k = 0; k < 8; ++k) s.BindNull(i + k);
     return;
@@ -20,7 +39,8 @@ void BindHeartbeat(Statement& s, int i, const std::optional<core::HeartbeatConfi
   s.Bind(i++, hb->phi.max_samples);
 }
 
-std::optional<core::HeartbeatConfig> ReadHeartbeat(const Statement& s, int i, bool& ok) {
+template <typename S>
+std::optional<core::HeartbeatConfig> ReadHeartbeat(const S& s, int i, bool& ok) {
   if (s.IsNull(i)) return std::nullopt;
   core::HeartbeatConfig hb;
   hb.interval = core::Duration(s.Int(i++));
@@ -36,9 +56,11 @@ std::optional<core::HeartbeatConfig> ReadHeartbeat(const Statement& s, int i, bo
   return hb;
 }
 
-}  // namespace
+}  // namespace columns_internal
 
-void BindAgent(Statement& s, const RegisteredAgent& agent, const std::string& depends_on_json) {
+// Binds parameters 1..28. Keeps pointers into `agent` and `depends_on_json`.
+template <typename S>
+void BindAgent(S& s, const RegisteredAgent& agent, const std::string& depends_on_json) {
   const core::AgentSettings& a = agent.settings;
   const core::HealthThresholds& t = a.thresholds;
   int i = 1;
@@ -53,7 +75,7 @@ void BindAgent(Statement& s, const RegisteredAgent& agent, const std::string& de
   s.Bind(i++, t.error_rate_healthy);
   s.Bind(i++, t.error_rate_critical);
   s.Bind(i++, t.consecutive_failures_critical);
-  BindHeartbeat(s, i, a.heartbeat);
+  columns_internal::BindHeartbeat(s, i, a.heartbeat);
   i += 8;
   s.Bind(i++, a.slo.enabled);
   s.Bind(i++, a.slo.objective);
@@ -70,7 +92,9 @@ void BindAgent(Statement& s, const RegisteredAgent& agent, const std::string& de
   s.Bind(i++, agent.updated_at);
 }
 
-std::optional<RegisteredAgent> ReadAgent(const Statement& s) {
+// Reads columns 0..27; nullopt when a stored value does not parse.
+template <typename S>
+std::optional<RegisteredAgent> ReadAgent(const S& s) {
   RegisteredAgent agent;
   core::AgentSettings& a = agent.settings;
   core::HealthThresholds& t = a.thresholds;
@@ -87,7 +111,7 @@ std::optional<RegisteredAgent> ReadAgent(const Statement& s) {
   t.error_rate_healthy = s.Double(i++);
   t.error_rate_critical = s.Double(i++);
   t.consecutive_failures_critical = static_cast<int>(s.Int(i++));
-  a.heartbeat = ReadHeartbeat(s, i, ok);
+  a.heartbeat = columns_internal::ReadHeartbeat(s, i, ok);
   i += 8;
   a.slo.enabled = s.Bool(i++);
   a.slo.objective = s.Double(i++);

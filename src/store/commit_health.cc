@@ -1,4 +1,4 @@
-#include "store/sqlite/commit_health.h"
+#include "store/commit_health.h"
 
 namespace vitals::store {
 

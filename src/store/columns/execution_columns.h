@@ -1,8 +1,23 @@
-#include "store/sqlite/execution_columns.h"
+// The columns of an execution day table, shared by the writer (BindExecution) and the readers
+// (ReadExecution) so their order is defined once. `S` is a backend's statement (SQLite's
+// Statement, PostgreSQL's parameter and row types): Bind(i, value) and typed column getters.
+#pragma once
+
+#include <cstdint>
+
+#include "store/store_types.h"
 
 namespace vitals::store {
 
-void BindExecution(Statement& s, int first, int64_t id, const ExecutionWrite& row) {
+inline constexpr const char* kExecutionColumns =
+    "id, organization_id, agent_id, execution_id, action_type, action_name, input_summary, "
+    "output_summary, status, error_message, latency_ms, token_count, cost_usd, metadata, "
+    "integration_id, timestamp, started_only, received_at";
+inline constexpr int kExecutionColumnCount = 18;
+
+// Binds parameters first .. first + 17. The row's strings are bound without copying.
+template <typename S>
+void BindExecution(S& s, int first, int64_t id, const ExecutionWrite& row) {
   const core::ExecutionEvent& e = row.event;
   int i = first;
   s.Bind(i++, id);
@@ -25,7 +40,9 @@ void BindExecution(Statement& s, int first, int64_t id, const ExecutionWrite& ro
   s.Bind(i++, row.received_at);
 }
 
-StoredExecution ReadExecution(const Statement& s) {
+// Reads columns 0..17 of the current row.
+template <typename S>
+StoredExecution ReadExecution(const S& s) {
   StoredExecution out;
   core::ExecutionEvent& e = out.event;
   int i = 0;

@@ -1,4 +1,4 @@
-#include "store/sqlite/json_strings.h"
+#include "store/json_strings.h"
 
 #include <cstdint>
 #include <cstdio>

@@ -1,15 +1,57 @@
-#include "store/sqlite/record_columns.h"
+// Column lists and row mappings of the smaller tables, shared by the writer (Bind*) and the
+// readers (Read*) so each table's column order is defined once. Bind* keep pointers into the
+// record (and into `scratch` where given): both must outlive the statement's execution. Read*
+// read columns from 0 and return nullopt when a stored value does not parse. `S` is a backend's
+// statement type (see execution_columns.h).
+#pragma once
 
-#include "store/sqlite/json_strings.h"
+#include <optional>
+#include <string>
+
+#include "store/json_strings.h"
+#include "store/store_types.h"
 
 namespace vitals::store {
-namespace {
 
-std::optional<core::HealthStatus> ReadStatus(const Statement& s, int c) {
+inline constexpr const char* kHeartbeatColumns =
+    "id, organization_id, agent_id, timestamp, received_at, metadata";
+
+inline constexpr const char* kHealthColumns =
+    "organization_id, agent_id, status, health_score, success_rate_5min, success_rate_1hr, "
+    "latency_p95_5min, error_count_5min, error_count_1hr, executions_5min, executions_1hr, "
+    "consecutive_failures, issues, last_success_at, calculated_at";
+
+inline constexpr const char* kTransitionColumns =
+    "organization_id, agent_id, transition, previous_status, new_status, score, issues, at";
+
+inline constexpr const char* kAlertColumns =
+    "organization_id, id, severity, source_type, source_id, type, message, raised_at, "
+    "updated_at, resolved_at, acknowledged_at, acknowledged_by, last_notified_at, flapping, "
+    "metadata";
+inline constexpr const char* kHealthAlertColumns =
+    "organization_id, id, resource_type, resource_id, alert_type, severity, message, timestamp, "
+    "metadata, resolved, resolved_at";
+
+inline constexpr const char* kMetricColumns =
+    "organization_id, resource_type, resource_id, metric_name, value, threshold_warning, "
+    "threshold_critical, timestamp, unit, status";
+
+inline constexpr const char* kApiKeyColumns =
+    "id, organization_id, name, scope, secret_hash, created_at, revoked_at";
+
+inline constexpr const char* kCheckpointColumns =
+    "organization_id, agent_id, blob, last_execution_id, taken_at";
+inline constexpr const char* kIntegrationCheckpointColumns =
+    "organization_id, integration_id, blob, last_execution_id, taken_at";
+
+namespace columns_internal {
+
+template <typename S>
+std::optional<core::HealthStatus> ReadStatus(const S& s, int c) {
   return core::ParseHealthStatus(s.TextView(c));
 }
 
-std::optional<core::TransitionKind> ParseTransition(std::string_view name) {
+inline std::optional<core::TransitionKind> ParseTransition(std::string_view name) {
   for (auto kind : {core::TransitionKind::kDegrading, core::TransitionKind::kCriticalFromHealthy,
                     core::TransitionKind::kCriticalFromDegraded, core::TransitionKind::kRecovering,
                     core::TransitionKind::kRecovered, core::TransitionKind::kRecoveredFromCritical,
@@ -19,9 +61,10 @@ std::optional<core::TransitionKind> ParseTransition(std::string_view name) {
   return std::nullopt;
 }
 
-}  // namespace
+}  // namespace columns_internal
 
-void BindHeartbeat(Statement& s, int i, const StoredHeartbeat& h) {
+template <typename S>
+void BindHeartbeat(S& s, int i, const StoredHeartbeat& h) {
   s.Bind(i++, std::string_view(h.organization_id));
   s.Bind(i++, std::string_view(h.agent_id));
   s.Bind(i++, h.timestamp);
@@ -29,11 +72,13 @@ void BindHeartbeat(Statement& s, int i, const StoredHeartbeat& h) {
   s.Bind(i++, std::string_view(h.metadata_json));
 }
 
-StoredHeartbeat ReadHeartbeat(const Statement& s) {
+template <typename S>
+StoredHeartbeat ReadHeartbeat(const S& s) {
   return {s.Int(0), s.Text(1), s.Text(2), s.Time(3), s.Time(4), s.Text(5)};
 }
 
-void BindHealth(Statement& s, const HealthRecord& r, std::string& scratch) {
+template <typename S>
+void BindHealth(S& s, const HealthRecord& r, std::string& scratch) {
   const core::HealthSnapshot& h = r.snapshot;
   scratch = EncodeJsonStrings(h.issues);
   int i = 1;
@@ -54,12 +99,13 @@ void BindHealth(Statement& s, const HealthRecord& r, std::string& scratch) {
   s.Bind(i++, h.calculated_at);
 }
 
-std::optional<HealthRecord> ReadHealth(const Statement& s) {
+template <typename S>
+std::optional<HealthRecord> ReadHealth(const S& s) {
   HealthRecord r;
   core::HealthSnapshot& h = r.snapshot;
   r.organization_id = s.Text(0);
   r.agent_id = s.Text(1);
-  auto status = ReadStatus(s, 2);
+  auto status = columns_internal::ReadStatus(s, 2);
   auto issues = DecodeJsonStrings(s.TextView(12));
   if (!status || !issues) return std::nullopt;
   h.status = *status;
@@ -78,7 +124,8 @@ std::optional<HealthRecord> ReadHealth(const Statement& s) {
   return r;
 }
 
-void BindTransition(Statement& s, const TransitionRecord& r, std::string& scratch) {
+template <typename S>
+void BindTransition(S& s, const TransitionRecord& r, std::string& scratch) {
   scratch = EncodeJsonStrings(r.issues);
   int i = 1;
   s.Bind(i++, std::string_view(r.organization_id));
@@ -91,17 +138,19 @@ void BindTransition(Statement& s, const TransitionRecord& r, std::string& scratc
   s.Bind(i++, r.at);
 }
 
-std::optional<TransitionRecord> ReadTransition(const Statement& s) {
-  auto kind = ParseTransition(s.TextView(2));
-  auto previous = ReadStatus(s, 3);
-  auto next = ReadStatus(s, 4);
+template <typename S>
+std::optional<TransitionRecord> ReadTransition(const S& s) {
+  auto kind = columns_internal::ParseTransition(s.TextView(2));
+  auto previous = columns_internal::ReadStatus(s, 3);
+  auto next = columns_internal::ReadStatus(s, 4);
   auto issues = DecodeJsonStrings(s.TextView(6));
   if (!kind || !previous || !next || !issues) return std::nullopt;
   return TransitionRecord{s.Text(0),   s.Text(1),          *kind,    *previous, *next,
                           s.Double(5), std::move(*issues), s.Time(7)};
 }
 
-void BindAlert(Statement& s, const core::Alert& a) {
+template <typename S>
+void BindAlert(S& s, const core::Alert& a) {
   int i = 1;
   s.Bind(i++, std::string_view(a.organization_id));
   s.Bind(i++, std::string_view(a.id));
@@ -120,7 +169,8 @@ void BindAlert(Statement& s, const core::Alert& a) {
   s.Bind(i++, std::string_view(a.metadata_json));
 }
 
-std::optional<core::Alert> ReadAlert(const Statement& s) {
+template <typename S>
+std::optional<core::Alert> ReadAlert(const S& s) {
   core::Alert a;
   a.organization_id = s.Text(0);
   a.id = s.Text(1);
@@ -143,7 +193,9 @@ std::optional<core::Alert> ReadAlert(const Statement& s) {
   return a;
 }
 
-void BindHealthAlert(Statement& s, const core::Alert& a) {
+// Seed 003's health_alerts row for `a`.
+template <typename S>
+void BindHealthAlert(S& s, const core::Alert& a) {
   int i = 1;
   s.Bind(i++, std::string_view(a.organization_id));
   s.Bind(i++, std::string_view(a.id));
@@ -158,7 +210,8 @@ void BindHealthAlert(Statement& s, const core::Alert& a) {
   s.Bind(i++, a.resolved_at);
 }
 
-void BindMetric(Statement& s, const MetricRecord& m) {
+template <typename S>
+void BindMetric(S& s, const MetricRecord& m) {
   int i = 1;
   s.Bind(i++, std::string_view(m.organization_id));
   s.Bind(i++, std::string_view(m.resource_type));
@@ -172,12 +225,14 @@ void BindMetric(Statement& s, const MetricRecord& m) {
   s.Bind(i++, std::string_view(m.status));
 }
 
-MetricRecord ReadMetric(const Statement& s) {
+template <typename S>
+MetricRecord ReadMetric(const S& s) {
   return {s.Text(0),   s.Text(1),   s.Text(2), s.Text(3), s.Double(4),
           s.Double(5), s.Double(6), s.Time(7), s.Text(8), s.Text(9)};
 }
 
-void BindApiKey(Statement& s, const ApiKeyRecord& k) {
+template <typename S>
+void BindApiKey(S& s, const ApiKeyRecord& k) {
   int i = 1;
   s.Bind(i++, std::string_view(k.id));
   s.Bind(i++, std::string_view(k.organization_id));
@@ -188,13 +243,15 @@ void BindApiKey(Statement& s, const ApiKeyRecord& k) {
   s.Bind(i++, k.revoked_at);
 }
 
-std::optional<ApiKeyRecord> ReadApiKey(const Statement& s) {
+template <typename S>
+std::optional<ApiKeyRecord> ReadApiKey(const S& s) {
   auto scope = ParseKeyScope(s.TextView(3));
   if (!scope) return std::nullopt;
   return ApiKeyRecord{s.Text(0), s.Text(1), s.Text(2), *scope, s.Text(4), s.Time(5), s.OptTime(6)};
 }
 
-void BindCheckpoint(Statement& s, const Checkpoint& c) {
+template <typename S>
+void BindCheckpoint(S& s, const Checkpoint& c) {
   int i = 1;
   s.Bind(i++, std::string_view(c.organization_id));
   s.Bind(i++, std::string_view(c.agent_id));
@@ -203,7 +260,8 @@ void BindCheckpoint(Statement& s, const Checkpoint& c) {
   s.Bind(i++, c.taken_at);
 }
 
-Checkpoint ReadCheckpoint(const Statement& s) {
+template <typename S>
+Checkpoint ReadCheckpoint(const S& s) {
   return {s.Text(0), s.Text(1), std::string(s.BlobView(2)), s.Int(3), s.Time(4)};
 }
 

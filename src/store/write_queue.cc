@@ -1,4 +1,4 @@
-#include "store/sqlite/write_queue.h"
+#include "store/write_queue.h"
 
 #include <algorithm>
 

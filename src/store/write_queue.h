@@ -39,7 +39,9 @@ using BackgroundBatch =
                  std::vector<MetricRecord>, std::vector<Checkpoint>>;
 
 // Runs inside the group's transaction. Its status reaches `done` after the commit (an error of
-// the commit replaces it).
+// the commit replaces it). `run` takes the SQLite writer's context; a backend without one
+// (PostgreSQL runs its synchronous writes on connections of their own) queues jobs without
+// `run`: markers whose `done` runs once everything queued before them is durable.
 struct WriteJob {
   std::function<core::Status(WriteContext&)> run;
   Done done;
