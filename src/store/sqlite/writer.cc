@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstdio>
 
+#include "store/acknowledge_group.h"
+
 namespace vitals::store {
 namespace {
 
@@ -20,16 +22,6 @@ struct Writer::Outcome {
   std::vector<int64_t> ids;  // the group's execution batches' ids, batch after batch
   std::vector<core::Status> jobs;
   uint64_t heartbeats = 0;
-};
-
-// One group's callbacks of executions and heartbeats, run by the completion executor or, without
-// one, by the writer.
-struct Writer::Acknowledgements {
-  std::vector<ExecutionBatch> executions;
-  std::vector<HeartbeatBatch> heartbeats;
-  core::Status status;
-  std::vector<int64_t> ids;  // batch after batch, as Outcome::ids
-  void Run();
 };
 
 Writer::Writer(std::unique_ptr<Connection> db, WriteQueue& queue, ExecutionTail& tail,
@@ -216,38 +208,12 @@ void Writer::Deliver(WriteGroup& group, const core::Status& status, Outcome& out
                                            std::memory_order_relaxed);
     counters_.heartbeats_written.fetch_add(out.heartbeats, std::memory_order_relaxed);
   }
-  // Acknowledgements are handed on before jobs complete: a caller that Flush()es after appending
-  // finds its acknowledgements already with the executor.
-  if (!group.executions.empty() || !group.heartbeats.empty()) {
-    CompletionExecutor executor;
-    {
-      std::lock_guard<std::mutex> lock(executor_mu_);
-      executor = executor_;
-    }
-    auto acks = std::make_shared<Acknowledgements>(Acknowledgements{
-        std::move(group.executions), std::move(group.heartbeats), status, std::move(out.ids)});
-    std::function<void()> task = [acks] { acks->Run(); };
-    if (!executor || !executor(task)) task();
+  CompletionExecutor executor;
+  {
+    std::lock_guard<std::mutex> lock(executor_mu_);
+    executor = executor_;
   }
-  for (size_t i = 0; i < group.jobs.size(); ++i) {
-    if (!group.jobs[i].done) continue;
-    group.jobs[i].done(status.ok() ? out.jobs[i] : status);
-  }
-}
-
-void Writer::Acknowledgements::Run() {
-  size_t next = 0;  // the batch's first id in `ids`
-  for (ExecutionBatch& batch : executions) {
-    const size_t rows = batch.rows.size();
-    if (batch.done) {
-      batch.done(status, status.ok() ? std::span<const int64_t>(ids).subspan(next, rows)
-                                     : std::span<const int64_t>());
-    }
-    next += rows;
-  }
-  for (HeartbeatBatch& batch : heartbeats) {
-    if (batch.done) batch.done(status);
-  }
+  AcknowledgeGroup(group, status, std::move(out.ids), out.jobs, executor);
 }
 
 // The checkpointer copies frames beside the writer; past four times the bound (it cannot catch up

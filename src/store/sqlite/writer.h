@@ -66,7 +66,6 @@ class Writer {
 
  private:
   struct Outcome;
-  struct Acknowledgements;
 
   void Run();
   bool SealDue(const WriteGroup& group, core::Timestamp now);
