@@ -2,7 +2,9 @@
 # Runs a test binary against a throwaway redis-server (with a password) and a throwaway
 # PostgreSQL cluster (scram-sha-256 password auth), on free loopback ports, and always stops both.
 # Exports VITALS_TEST_REDIS_URL, VITALS_TEST_REDIS_BAD_URL, VITALS_TEST_POSTGRES_URL and
-# VITALS_TEST_POSTGRES_BAD_URL (wrong passwords), then runs "$@".
+# VITALS_TEST_POSTGRES_BAD_URL (wrong passwords), VITALS_TEST_POSTGRES_STOP and
+# VITALS_TEST_POSTGRES_START (commands that stop and start the PostgreSQL server, for outage
+# tests), then runs "$@".
 set -euo pipefail
 PG_BIN=/usr/lib/postgresql/15/bin
 command -v redis-server >/dev/null || { echo "with_databases: redis-server missing" >&2; exit 1; }
@@ -46,4 +48,8 @@ export VITALS_TEST_REDIS_URL="redis://:redispw@127.0.0.1:$redis_port/0"
 export VITALS_TEST_REDIS_BAD_URL="redis://:wrong@127.0.0.1:$redis_port"
 export VITALS_TEST_POSTGRES_URL="postgresql://postgres:pgpw@127.0.0.1:$pg_port/postgres"
 export VITALS_TEST_POSTGRES_BAD_URL="postgresql://postgres:wrong@127.0.0.1:$pg_port/postgres"
+pg_ctl_as="$PG_BIN/pg_ctl"
+[ "$(id -u)" -eq 0 ] && pg_ctl_as="runuser -u postgres -- $PG_BIN/pg_ctl"
+export VITALS_TEST_POSTGRES_STOP="$pg_ctl_as -D $work/pg -m fast -w stop >/dev/null"
+export VITALS_TEST_POSTGRES_START="$pg_ctl_as -D $work/pg -l $work/sock/pg.log -w -t 30 -o '-k $work/sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off' start >/dev/null"
 "$@"
