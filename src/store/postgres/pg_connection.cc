@@ -61,6 +61,9 @@ core::Status PgConnection::Connect() {
                           nullptr};
   conn_ = PQconnectdbParams(keys, values, /*expand_dbname=*/1);
   if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) {
+    // NOTICEs ("already exists, skipping") are expected here, not news for the log.
+    PQsetNoticeProcessor(
+        conn_, [](void*, const char*) {}, nullptr);
     where_ = std::string(PQhost(conn_)) + ":" + PQport(conn_) + "/" + PQdb(conn_);
     return core::Status::Ok();
   }
@@ -91,18 +94,31 @@ core::Result<PgResult> PgConnection::Check(PGresult* raw, std::string_view what)
   return Failure(what, r.get());
 }
 
+// A connection that broke while idle (the server restarted) is only found out by the next
+// statement; outside a transaction nothing is lost by running that statement again on a fresh
+// connection, so it is, once.
+template <typename Send>
+core::Result<PgResult> PgConnection::RunOnce(std::string_view sql, Send send) {
+  for (int attempt = 0;; ++attempt) {
+    if (core::Status s = Connect(); !s.ok()) return s;
+    const bool idle = PQtransactionStatus(conn_) == PQTRANS_IDLE;
+    auto r = Check(send(), sql.substr(0, 60));
+    if (r.ok() || attempt > 0 || !idle || connected()) return r;
+  }
+}
+
 core::Status PgConnection::Exec(std::string_view sql) {
-  if (core::Status s = Connect(); !s.ok()) return s;
-  auto r = Check(PQexec(conn_, std::string(sql).c_str()), sql.substr(0, 60));
+  const std::string text(sql);
+  auto r = RunOnce(sql, [&] { return PQexec(conn_, text.c_str()); });
   return r.ok() ? core::Status::Ok() : r.status();
 }
 
 core::Result<PgResult> PgConnection::Query(std::string_view sql, PgParams& params) {
-  if (core::Status s = Connect(); !s.ok()) return s;
-  const int n = params.count();
-  return Check(PQexecParams(conn_, std::string(sql).c_str(), n, nullptr, params.values(), nullptr,
-                            nullptr, 0),
-               sql.substr(0, 60));
+  const std::string text(sql);
+  return RunOnce(sql, [&] {
+    return PQexecParams(conn_, text.c_str(), params.count(), nullptr, params.values(), nullptr,
+                        nullptr, 0);
+  });
 }
 
 core::Result<PgResult> PgConnection::Query(std::string_view sql) {

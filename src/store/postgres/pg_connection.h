@@ -54,6 +54,8 @@ class PgConnection {
 
  private:
   core::Result<PgResult> Check(PGresult* r, std::string_view what);
+  template <typename Send>
+  core::Result<PgResult> RunOnce(std::string_view sql, Send send);
   core::Status Failure(std::string_view what, const PGresult* r);
 
   const std::string url_;

@@ -8,7 +8,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -37,12 +39,20 @@ bool Ready(uint16_t port) {
   return ok;
 }
 
+// A store URL (postgresql://...) rather than an SQLite file.
+bool IsStoreUrl(const std::string& db) { return db.find("://") != std::string::npos; }
+
 }  // namespace
 
 ServerProcess::ServerProcess(std::string binary, std::string db,
                              std::vector<std::string> extra_args)
     : binary_(std::move(binary)), db_(std::move(db)), extra_args_(std::move(extra_args)) {
-  log_path_ = db_ + ".server.log";
+  static std::atomic<int> made{0};
+  log_path_ = IsStoreUrl(db_) ? (std::filesystem::temp_directory_path() /
+                                 ("vitals-serve-" + std::to_string(::getpid()) + "-" +
+                                  std::to_string(made.fetch_add(1)) + ".log"))
+                                    .string()
+                              : db_ + ".server.log";
 }
 
 ServerProcess::~ServerProcess() {
@@ -73,8 +83,12 @@ std::string ServerProcess::DefaultBinary() {
 
 core::Status ServerProcess::Start(uint16_t port, std::chrono::milliseconds timeout) {
   port_ = port ? port : FreePort();
-  std::vector<std::string> args = {
-      binary_, "serve", "--listen", host_ + ":" + std::to_string(port_), "--db", db_};
+  std::vector<std::string> args = {binary_,
+                                   "serve",
+                                   "--listen",
+                                   host_ + ":" + std::to_string(port_),
+                                   IsStoreUrl(db_) ? "--store" : "--db",
+                                   db_};
   args.insert(args.end(), extra_args_.begin(), extra_args_.end());
   pid_ = ::fork();
   if (pid_ < 0) return core::Status::Internal("fork failed");

@@ -14,7 +14,8 @@ namespace vitals::server::testing {
 
 class ServerProcess {
  public:
-  // `binary`: path to vitals; `db`: database file; `extra_args`: more serve flags.
+  // `binary`: path to vitals; `db`: database file, or a store URL (postgresql://...: the server
+  // gets --store, its log goes to the temporary directory); `extra_args`: more serve flags.
   ServerProcess(std::string binary, std::string db, std::vector<std::string> extra_args = {});
   ~ServerProcess();  // kills the process if still running
 
