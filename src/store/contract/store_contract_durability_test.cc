@@ -42,10 +42,7 @@ TEST_P(StoreContractDurabilityTest, ReopenKeepsEverythingAndContinuesIds) {
 TEST_P(StoreContractDurabilityTest, RetentionDeletesOldDataAndKeepsNewer) {
   auto write_day = [&](int day, int executions) {
     clock_.Set(At(day * kDayUs + 12 * kHourUs));
-    std::vector<ExecutionWrite> rows;
-    for (int i = 0; i < executions; ++i)
-      rows.push_back(MakeExecution("o", "a" + std::to_string(i % 5), clock_.Now()));
-    Append(*store_, rows);
+    Append(*store_, MakeExecutionsAt("o", "a", 5, clock_.Now(), executions));
     ASSERT_TRUE(AppendHeartbeats(*store_, {{0, "o", "a0", clock_.Now(), clock_.Now(), ""}}).ok());
     store_->RecordMetrics({{"o", "agent", "a0", "m", 1, 2, 3, clock_.Now(), "", "healthy"}});
     store_->RecordTransitions({{"o",

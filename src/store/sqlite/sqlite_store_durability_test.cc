@@ -58,10 +58,7 @@ TEST_F(DurabilityTest, RetentionDropsOldDayTablesAndTheirBlocks) {
   const std::pair<int, int> days[] = {{0, 45'000}, {1, 10}, {2, 10}};  // day, executions
   for (const auto& [day, executions] : days) {
     clock_.Set(At(day * kDayUs + 12 * kHourUs));
-    std::vector<ExecutionWrite> rows;
-    for (int i = 0; i < executions; ++i)
-      rows.push_back(MakeExecution("o", "a" + std::to_string(i % 5), clock_.Now()));
-    Append(*store, rows);
+    Append(*store, MakeExecutionsAt("o", "a", 5, clock_.Now(), executions));
     store->Flush();
   }
   const std::string path = Options().path;

@@ -40,6 +40,17 @@ inline ExecutionWrite MakeExecution(const std::string& org, const std::string& a
   return w;
 }
 
+// `count` executions at `at`, spread round-robin over agents "<prefix>0" to "<prefix><agents-1>".
+inline std::vector<ExecutionWrite> MakeExecutionsAt(const std::string& org,
+                                                    const std::string& prefix, int agents,
+                                                    core::Timestamp at, int count) {
+  std::vector<ExecutionWrite> rows;
+  rows.reserve(count);
+  for (int i = 0; i < count; ++i)
+    rows.push_back(MakeExecution(org, prefix + std::to_string(i % agents), at));
+  return rows;
+}
+
 // An open alert of agent "bot", raised (and last updated) at `raised`.
 inline core::Alert MakeAlert(const std::string& org, const std::string& id,
                              core::AlertSeverity severity, core::Timestamp raised) {
