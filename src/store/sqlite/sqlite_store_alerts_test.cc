@@ -1,4 +1,4 @@
-// Alerts: upsert by id, every query filter, alert numbering, and seed 003's health_alerts mirror.
+// Seed 003's health_alerts mirror of the alerts, and the views over both, read from the file.
 #include <sqlite3.h>
 
 #include "store/sqlite/sqlite_test_util.h"
@@ -8,89 +8,14 @@ namespace {
 
 class AlertsTest : public StoreTest {};
 
-core::Alert MakeAlert(const std::string& org, const std::string& id, core::AlertSeverity severity,
-                      core::Timestamp raised) {
-  core::Alert a;
-  a.id = id;
-  a.organization_id = org;
-  a.severity = severity;
-  a.source_id = "bot";
-  a.type = "health";
-  a.message = "degraded";
-  a.raised_at = raised;
-  a.updated_at = raised;
-  return a;
-}
-
-TEST_F(AlertsTest, AlertsUpsertByIdFilterAndMirrorIntoHealthAlerts) {
+TEST_F(AlertsTest, AlertsAreMirroredIntoHealthAlerts) {
   auto store = Open();
-  core::Alert full = MakeAlert("o", "alert_12", core::AlertSeverity::kCritical, At(30));
-  full.source_type = core::AlertSource::kIntegration;
-  full.source_id = "openai";
-  full.resolved_at = At(40);
-  full.acknowledged_at = At(35);
-  full.acknowledged_by = "dana";
-  full.last_notified_at = At(31);
-  full.flapping = true;
-  full.metadata_json = R"({"x":1})";
-  core::Alert open = MakeAlert("o", "alert_3", core::AlertSeverity::kWarning, At(10));
-  store->RecordAlerts({open, full, MakeAlert("x", "alert_99", core::AlertSeverity::kInfo, At(5))});
-  open.message = "now worse";
-  open.severity = core::AlertSeverity::kCritical;
-  store->RecordAlerts({open});
+  core::Alert a = MakeAlert("o", "alert_12", core::AlertSeverity::kCritical, At(30));
+  a.source_type = core::AlertSource::kIntegration;
+  a.source_id = "openai";
+  a.resolved_at = At(40);
+  store->RecordAlerts({a});
   store->Flush();
-  auto got = store->GetAlert("o", "alert_12");
-  ASSERT_TRUE(got.ok() && got->has_value());
-  const core::Alert& g = **got;
-  EXPECT_EQ(g.severity, full.severity);
-  EXPECT_EQ(g.source_type, full.source_type);
-  EXPECT_EQ(g.source_id, "openai");
-  EXPECT_EQ(g.type, "health");
-  EXPECT_EQ(g.message, "degraded");
-  EXPECT_EQ(g.raised_at, At(30));
-  EXPECT_EQ(g.updated_at, At(30));
-  EXPECT_EQ(g.resolved_at, full.resolved_at);
-  EXPECT_EQ(g.acknowledged_at, full.acknowledged_at);
-  EXPECT_EQ(g.acknowledged_by, "dana");
-  EXPECT_EQ(g.last_notified_at, full.last_notified_at);
-  EXPECT_TRUE(g.flapping);
-  EXPECT_EQ(g.metadata_json, full.metadata_json);
-  EXPECT_FALSE(store->GetAlert("x", "alert_12")->has_value());
-  auto updated = store->GetAlert("o", "alert_3");
-  EXPECT_EQ((**updated).message, "now worse");
-  EXPECT_FALSE((**updated).resolved_at.has_value());
-  AlertQuery q;
-  q.organization_id = "o";
-  EXPECT_EQ(store->QueryAlerts(q)->size(), 2u);
-  EXPECT_EQ(store->QueryAlerts(q)->front().id, "alert_12");  // newest first
-  q.open = true;
-  ASSERT_EQ(store->QueryAlerts(q)->size(), 1u);
-  EXPECT_EQ(store->QueryAlerts(q)->front().id, "alert_3");
-  q.open = std::nullopt;
-  q.acknowledged = true;
-  EXPECT_EQ(store->QueryAlerts(q)->front().id, "alert_12");
-  q.acknowledged = std::nullopt;
-  q.source_type = core::AlertSource::kAgent;
-  EXPECT_EQ(store->QueryAlerts(q)->front().id, "alert_3");
-  q.source_type = std::nullopt;
-  q.source_id = "openai";
-  EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
-  q.source_id = std::nullopt;
-  q.since = At(20);
-  EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
-  q.since = std::nullopt;
-  q.severity = core::AlertSeverity::kWarning;
-  EXPECT_TRUE(store->QueryAlerts(q)->empty());
-  q.severity = std::nullopt;
-  q.limit = 1;
-  EXPECT_EQ(store->QueryAlerts(q)->size(), 1u);
-  // Other organizations stay out unless the restore asks for all of them.
-  q.limit = 100;
-  q.organization_id = "x";
-  const size_t in_x = store->QueryAlerts(q)->size();
-  q.all_organizations = true;
-  EXPECT_EQ(store->QueryAlerts(q)->size(), in_x + 2);
-  EXPECT_EQ(*store->MaxAlertNumber(), 99u);
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(Options().path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr), SQLITE_OK);
   sqlite3_stmt* st = nullptr;
@@ -129,16 +54,6 @@ TEST_F(AlertsTest, ViewsShowTheTimestampsAsIsoText) {
                      "SELECT raised_at_iso IS NOT NULL AND acknowledged_at_iso IS NULL FROM "
                      "alerts_view WHERE id = 'alert_3'"),
             1);
-}
-
-TEST_F(AlertsTest, MaxAlertNumberIgnoresOtherIds) {
-  auto store = Open();
-  EXPECT_EQ(*store->MaxAlertNumber(), 0u);
-  store->RecordAlerts({MakeAlert("o", "alert_7", core::AlertSeverity::kInfo, At(1)),
-                       MakeAlert("o", "alert_x9", core::AlertSeverity::kInfo, At(1)),
-                       MakeAlert("o", "custom_500", core::AlertSeverity::kInfo, At(1))});
-  store->Flush();
-  EXPECT_EQ(*store->MaxAlertNumber(), 7u);
 }
 
 }  // namespace

@@ -1,89 +1,21 @@
-// Helpers for the SQLite store tests: a fresh temporary directory per test, record builders, and
-// synchronous wrappers over the asynchronous appends.
+// Helpers for the SQLite store tests: a fixture opening a fresh file per test, and reads of the
+// file behind the Store interface's back. The backend-neutral row builders are in
+// store/testing/store_test_rows.h.
 #pragma once
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
-#include <stdlib.h>
 
-#include <atomic>
-#include <filesystem>
-#include <future>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "core/clock.h"
 #include "store/sqlite/sqlite_store.h"
+#include "store/testing/store_test_rows.h"
+#include "store/testing/temp_dir.h"
 
 namespace vitals::store::testing {
-
-inline constexpr int64_t kDayUs = 86'400'000'000;
-inline constexpr int64_t kHourUs = 3'600'000'000;
-
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "vitals_store_XXXXXX").string();
-    path_ = mkdtemp(pattern.data());
-  }
-  ~TempDir() { std::filesystem::remove_all(path_); }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  std::filesystem::path path_;
-};
-
-// Unique per call, so that rows made alike are not taken for a client's retry of each other.
-inline ExecutionWrite MakeExecution(const std::string& org, const std::string& agent,
-                                    core::Timestamp ts, const std::string& status = "success",
-                                    bool started_only = false) {
-  ExecutionWrite w;
-  w.event.organization_id = org;
-  w.event.agent_id = agent;
-  static std::atomic<uint64_t> made{0};
-  w.event.execution_id = agent + "@" + std::to_string(core::ToMicros(ts)) + "#" +
-                         std::to_string(made.fetch_add(1, std::memory_order_relaxed));
-  w.event.action_type = "llm_call";
-  w.event.status = status;
-  w.event.latency_ms = 120.5;
-  w.event.timestamp = ts;
-  w.started_only = started_only;
-  w.received_at = ts + std::chrono::milliseconds(3);
-  return w;
-}
-
-// An ExecutionQuery built by chained setters.
-struct Q {
-  Q(std::string org, std::string agent) {
-    q.organization_id = std::move(org);
-    q.agent_id = std::move(agent);
-  }
-  Q& From(core::Timestamp t) { return q.from = t, *this; }
-  Q& To(core::Timestamp t) { return q.to = t, *this; }
-  Q& Status(std::string s) { return q.status = std::move(s), *this; }
-  Q& Started() { return q.include_started = true, *this; }
-  Q& Limit(int n) { return q.limit = n, *this; }
-  operator ExecutionQuery() const { return q; }  // NOLINT(google-explicit-constructor)
-  ExecutionQuery q;
-};
-
-// Appends and waits for the commit; fails the test on error.
-inline std::vector<int64_t> Append(Store& store, std::vector<ExecutionWrite> rows) {
-  std::promise<std::pair<core::Status, std::vector<int64_t>>> p;
-  store.AppendExecutions(std::move(rows), [&p](core::Status s, std::span<const int64_t> ids) {
-    p.set_value({std::move(s), std::vector<int64_t>(ids.begin(), ids.end())});
-  });
-  auto [status, ids] = p.get_future().get();
-  EXPECT_TRUE(status.ok()) << status.ToString();
-  return ids;
-}
-
-inline core::Status AppendHeartbeats(Store& store, std::vector<StoredHeartbeat> rows) {
-  std::promise<core::Status> p;
-  store.AppendHeartbeats(std::move(rows), [&p](core::Status s) { p.set_value(std::move(s)); });
-  return p.get_future().get();
-}
 
 // The single integer `sql` returns from the database at `path`, read with a connection of its
 // own (-1 on error): for checks the Store interface cannot express.

@@ -1,11 +1,11 @@
 // Round trips of health snapshots, the hourly history, transitions and metrics, with every
 // optional field both set and unset, and organization isolation of every query.
-#include "store/sqlite/sqlite_test_util.h"
+#include "store/contract/store_contract_fixture.h"
 
 namespace vitals::store::testing {
 namespace {
 
-class HealthRecordsTest : public StoreTest {};
+class StoreContractHealthTest : public StoreContractTest {};
 
 HealthRecord Health(const std::string& org, const std::string& agent, core::HealthStatus status,
                     double score, core::Timestamp at, int64_t executions, int64_t errors) {
@@ -18,8 +18,7 @@ HealthRecord Health(const std::string& org, const std::string& agent, core::Heal
   return r;
 }
 
-TEST_F(HealthRecordsTest, HealthRoundTripsWithOptionalsAndKeepsTheLatest) {
-  auto store = Open();
+TEST_P(StoreContractHealthTest, HealthRoundTripsWithOptionalsAndKeepsTheLatest) {
   HealthRecord full = Health("o", "a", core::HealthStatus::kDegraded, 65.5, At(10), 120, 7);
   core::HealthSnapshot& s = full.snapshot;
   s.success_rate_5min = 0.9;
@@ -30,10 +29,10 @@ TEST_F(HealthRecordsTest, HealthRoundTripsWithOptionalsAndKeepsTheLatest) {
   s.consecutive_failures = 2;
   s.last_success_at = At(5);
   s.issues = {"Low success rate: 90.0%", "quote \""};
-  store->RecordHealth({Health("o", "a", core::HealthStatus::kHealthy, 99, At(1), 1, 0)});
-  store->RecordHealth({full, Health("x", "a", core::HealthStatus::kUnknown, 0, At(2), 0, 0)});
-  store->Flush();
-  auto loaded = store->LoadHealth();
+  store_->RecordHealth({Health("o", "a", core::HealthStatus::kHealthy, 99, At(1), 1, 0)});
+  store_->RecordHealth({full, Health("x", "a", core::HealthStatus::kUnknown, 0, At(2), 0, 0)});
+  store_->Flush();
+  auto loaded = store_->LoadHealth();
   ASSERT_TRUE(loaded.ok());
   ASSERT_EQ(loaded->size(), 2u);
   for (const HealthRecord& r : *loaded) {
@@ -61,10 +60,9 @@ TEST_F(HealthRecordsTest, HealthRoundTripsWithOptionalsAndKeepsTheLatest) {
   }
 }
 
-TEST_F(HealthRecordsTest, HistoryAggregatesHoursIntoBuckets) {
-  auto store = Open();
+TEST_P(StoreContractHealthTest, HistoryAggregatesHoursIntoBuckets) {
   using core::HealthStatus;
-  store->RecordHealth({
+  store_->RecordHealth({
       Health("o", "a", HealthStatus::kHealthy, 90, At(int64_t{10} * 60'000'000), 100, 10),
       Health("o", "a", HealthStatus::kDegraded, 60, At(int64_t{50} * 60'000'000), 200,
              20),                                                          // hour 0's last
@@ -72,9 +70,9 @@ TEST_F(HealthRecordsTest, HistoryAggregatesHoursIntoBuckets) {
       Health("o", "a", HealthStatus::kCritical, 30, At(3 * kHourUs + 5), 40, 30),  // hour 3
       Health("x", "a", HealthStatus::kHealthy, 100, At(5), 1000, 0),               // other org
   });
-  store->Flush();
-  auto hourly = store->QueryAgentHistory("o", "a", At(int64_t{30} * 60'000'000), At(4 * kHourUs),
-                                         std::chrono::hours(1));
+  store_->Flush();
+  auto hourly = store_->QueryAgentHistory("o", "a", At(int64_t{30} * 60'000'000), At(4 * kHourUs),
+                                          std::chrono::hours(1));
   ASSERT_TRUE(hourly.ok());
   ASSERT_EQ(hourly->size(), 3u);  // hours 0, 1, 3; hour 2 is empty
   const HistoryPoint& h0 = (*hourly)[0];
@@ -88,7 +86,7 @@ TEST_F(HealthRecordsTest, HistoryAggregatesHoursIntoBuckets) {
   EXPECT_FALSE((*hourly)[1].health_score);
   EXPECT_EQ((*hourly)[1].status, HealthStatus::kUnknown);
   EXPECT_EQ((*hourly)[2].timestamp, At(3 * kHourUs));
-  auto daily = store->QueryAgentHistory("o", "a", At(0), At(kDayUs - 1), std::chrono::hours(24));
+  auto daily = store_->QueryAgentHistory("o", "a", At(0), At(kDayUs - 1), std::chrono::hours(24));
   ASSERT_TRUE(daily.ok());
   ASSERT_EQ(daily->size(), 1u);
   EXPECT_EQ((*daily)[0].timestamp, At(0));
@@ -96,13 +94,12 @@ TEST_F(HealthRecordsTest, HistoryAggregatesHoursIntoBuckets) {
   EXPECT_EQ((*daily)[0].status, HealthStatus::kCritical);
   EXPECT_EQ((*daily)[0].total_executions, 240);
   EXPECT_EQ(
-      store->QueryAgentHistory("o", "a", At(0), At(1), std::chrono::minutes(90)).status().code(),
+      store_->QueryAgentHistory("o", "a", At(0), At(1), std::chrono::minutes(90)).status().code(),
       core::StatusCode::kInvalidArgument);
 }
 
-TEST_F(HealthRecordsTest, TransitionsNewestFirst) {
-  auto store = Open();
-  store->RecordTransitions({
+TEST_P(StoreContractHealthTest, TransitionsNewestFirst) {
+  store_->RecordTransitions({
       {"o",
        "a",
        core::TransitionKind::kDegrading,
@@ -128,8 +125,8 @@ TEST_F(HealthRecordsTest, TransitionsNewestFirst) {
        {},
        At(30)},
   });
-  store->Flush();
-  auto rows = store->QueryTransitions("o", "a", std::nullopt, 10);
+  store_->Flush();
+  auto rows = store_->QueryTransitions("o", "a", std::nullopt, 10);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 2u);
   EXPECT_EQ((*rows)[0].transition, core::TransitionKind::kRecovered);
@@ -140,20 +137,19 @@ TEST_F(HealthRecordsTest, TransitionsNewestFirst) {
   EXPECT_EQ(t.new_status, core::HealthStatus::kDegraded);
   EXPECT_EQ(t.issues, std::vector<std::string>{"slow"});
   EXPECT_EQ(t.at, At(10));
-  EXPECT_EQ(store->QueryTransitions("o", "a", At(15), 10)->size(), 1u);
-  EXPECT_EQ(store->QueryTransitions("o", "a", std::nullopt, 1)->size(), 1u);
+  EXPECT_EQ(store_->QueryTransitions("o", "a", At(15), 10)->size(), 1u);
+  EXPECT_EQ(store_->QueryTransitions("o", "a", std::nullopt, 1)->size(), 1u);
 }
 
-TEST_F(HealthRecordsTest, MetricsOldestFirstInRange) {
-  auto store = Open();
-  store->RecordMetrics(
+TEST_P(StoreContractHealthTest, MetricsOldestFirstInRange) {
+  store_->RecordMetrics(
       {{"o", "agent", "a", "latency_p95", 120.5, 3000, 10000, At(30), "ms", "healthy"},
        {"o", "agent", "a", "latency_p95", 130.5, 3000, 10000, At(10), "ms", "healthy"},
        {"o", "agent", "a", "latency_p95", 9999, 3000, 10000, At(50), "ms", "degraded"},
        {"o", "agent", "a", "error_rate", 1, 5, 20, At(20), "%", "healthy"},
        {"x", "agent", "a", "latency_p95", 1, 3000, 10000, At(20), "ms", "healthy"}});
-  store->Flush();
-  auto rows = store->QueryMetrics("o", "agent", "a", "latency_p95", At(0), At(40), 10);
+  store_->Flush();
+  auto rows = store_->QueryMetrics("o", "agent", "a", "latency_p95", At(0), At(40), 10);
   ASSERT_TRUE(rows.ok());
   ASSERT_EQ(rows->size(), 2u);
   const MetricRecord& m = (*rows)[0];
@@ -168,8 +164,11 @@ TEST_F(HealthRecordsTest, MetricsOldestFirstInRange) {
   EXPECT_EQ(m.resource_id, "a");
   EXPECT_EQ(m.metric_name, "latency_p95");
   EXPECT_EQ((*rows)[1].timestamp, At(30));
-  EXPECT_EQ(store->QueryMetrics("o", "agent", "a", "latency_p95", At(0), At(100), 1)->size(), 1u);
+  EXPECT_EQ(store_->QueryMetrics("o", "agent", "a", "latency_p95", At(0), At(100), 1)->size(), 1u);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractHealthTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres), BackendName);
 
 }  // namespace
 }  // namespace vitals::store::testing

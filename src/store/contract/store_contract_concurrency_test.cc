@@ -5,20 +5,19 @@
 #include <set>
 #include <thread>
 
-#include "store/sqlite/sqlite_test_util.h"
+#include "store/contract/store_contract_fixture.h"
 
 namespace vitals::store::testing {
 namespace {
 
-class ConcurrencyTest : public StoreTest {};
+class StoreContractConcurrencyTest : public StoreContractTest {};
 
-TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
+TEST_P(StoreContractConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
   constexpr int kWriters = 4;
   constexpr int kBatches = 40;
   constexpr int kRows = 250;
   constexpr int kAgents = 10;
   const std::string orgs[] = {"acme", "globex"};
-  auto store = Open();
   std::atomic<bool> stop{false};
   std::atomic<int> read_errors{0};
   std::vector<std::thread> readers;
@@ -27,7 +26,7 @@ TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
       for (int n = 0; !stop.load(); ++n) {
         const std::string org = orgs[n % 2];
         const std::string agent = "agent-" + std::to_string((n + r) % kAgents);
-        auto rows = store->QueryExecutions(Q(org, agent).Limit(50));
+        auto rows = store_->QueryExecutions(Q(org, agent).Limit(50));
         if (!rows.ok() || rows->size() > 50) ++read_errors;
         std::set<int64_t> ids;
         for (size_t i = 0; rows.ok() && i < rows->size(); ++i) {
@@ -41,7 +40,7 @@ TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
   }
   std::thread sealer([&] {
     while (!stop.load()) {
-      store->Flush();
+      store_->Flush();
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
   });
@@ -56,7 +55,7 @@ TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
           rows.push_back(
               MakeExecution(orgs[n % 2], "agent-" + std::to_string(n / 2 % kAgents), At(n)));
         }
-        auto ids = Append(*store, std::move(rows));
+        auto ids = Append(*store_, std::move(rows));
         acked[w].insert(acked[w].end(), ids.begin(), ids.end());
       }
     });
@@ -73,7 +72,7 @@ TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
   ASSERT_EQ(all.size(), kTotal);
   std::vector<int64_t> paged;
   for (int64_t after = 0;;) {
-    auto page = store->ExecutionsAfter(after, 5000);
+    auto page = store_->ExecutionsAfter(after, 5000);
     ASSERT_TRUE(page.ok());
     if (page->empty()) break;
     for (const auto& r : *page) paged.push_back(r.id);
@@ -83,12 +82,15 @@ TEST_F(ConcurrencyTest, ConcurrentAppendsAndReadsCountExactly) {
   size_t queried = 0;
   for (const std::string& org : orgs) {
     for (int a = 0; a < kAgents; ++a) {
-      queried += Query(*store, Q(org, "agent-" + std::to_string(a)).Limit(10'000)).size();
+      queried += Query(Q(org, "agent-" + std::to_string(a)).Limit(10'000)).size();
     }
   }
   EXPECT_EQ(queried, kTotal);
-  EXPECT_EQ(store->Stats().executions_written, kTotal);
+  EXPECT_EQ(store_->Stats().executions_written, kTotal);
 }
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreContractConcurrencyTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres), BackendName);
 
 }  // namespace
 }  // namespace vitals::store::testing
