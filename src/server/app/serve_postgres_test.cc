@@ -5,7 +5,7 @@
 #include <cstdlib>
 
 #include "server/app/serve_test_support.h"
-#include "store/postgres/pg_test_database.h"
+#include "store/testing/pg_test_database.h"
 
 namespace vitals::server::testing {
 namespace {

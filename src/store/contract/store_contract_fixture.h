@@ -17,6 +17,7 @@
 #include "core/status.h"
 #include "store/open_store.h"
 #include "store/store.h"
+#include "store/testing/pg_test_database.h"
 #include "store/testing/store_test_rows.h"
 #include "store/testing/temp_dir.h"
 
@@ -49,13 +50,9 @@ class StoreContractTest : public ::testing::TestWithParam<StoreKind> {
   std::unique_ptr<Store> store_;
 
  private:
-  // Creates this test's PostgreSQL database and points `location_` at it.
-  void CreatePostgresDatabase(const std::string& server_url);
-
   TempDir dir_;
   StoreLocation location_;
-  std::string server_url_;  // PostgreSQL: the server's URL as given, for CREATE / DROP DATABASE
-  std::string database_;    // PostgreSQL: this test's database, empty until created
+  std::unique_ptr<PgTestDatabase> pg_;  // PostgreSQL: this test's database
 };
 
 }  // namespace vitals::store::testing

@@ -11,7 +11,7 @@
 #include <thread>
 
 #include "core/clock.h"
-#include "store/postgres/pg_test_database.h"
+#include "store/testing/pg_test_database.h"
 
 namespace vitals::store {
 namespace {

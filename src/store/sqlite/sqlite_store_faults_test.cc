@@ -141,7 +141,9 @@ TEST_F(FullDiskTest, CommitsFailReadinessIsOffAndBothRecoverOnceSpaceReturns) {
       rows.back().event.input_summary.assign(16 << 10, 'x');
     }
     auto [status, ids] = TryAppend(*store, rows);
-    if (!status.ok()) EXPECT_EQ(ids, 0u);
+    if (!status.ok()) {
+      EXPECT_EQ(ids, 0u);
+    }
     failed = status;
   }
   ASSERT_FALSE(failed.ok()) << "the disk never filled";
