@@ -130,7 +130,8 @@ std::function<int()> AddServeCommand(CLI::App& app) {
   auto flags = std::make_shared<ServeFlags>();
   CLI::App* cmd = app.add_subcommand(
       "serve",
-      "Serve the API, the streams and the dashboard, storing everything in an SQLite file.\n"
+      "Serve the API, the streams and the dashboard, storing everything in an SQLite file\n"
+      "(or a PostgreSQL database: --store).\n"
       "Settings, weakest first: defaults, the TOML file (--config), environment, flags.");
   cmd->add_option("--config", flags->config_file,
                   "TOML configuration file (keys as below, e.g. [server] listen = ...; "

@@ -4,7 +4,8 @@
 # Exports VITALS_TEST_REDIS_URL, VITALS_TEST_REDIS_BAD_URL, VITALS_TEST_POSTGRES_URL and
 # VITALS_TEST_POSTGRES_BAD_URL (wrong passwords), VITALS_TEST_POSTGRES_STOP and
 # VITALS_TEST_POSTGRES_START (commands that stop and start the PostgreSQL server, for outage
-# tests), then runs "$@".
+# tests), then runs "$@". PostgreSQL runs with fsync off (tests), on with VITALS_TEST_PG_FSYNC=on
+# (benchmarks).
 set -euo pipefail
 PG_BIN=/usr/lib/postgresql/15/bin
 command -v redis-server >/dev/null || { echo "with_databases: redis-server missing" >&2; exit 1; }
@@ -36,7 +37,7 @@ chmod 644 "$work/pwfile"
 as_postgres "$PG_BIN/initdb" -D "$work/pg" -U postgres --pwfile="$work/pwfile" \
   --auth=scram-sha-256 >"$work/initdb.log" 2>&1 || { cat "$work/initdb.log" >&2; exit 1; }
 as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -l "$work/sock/pg.log" -w -t 30 \
-  -o "-k $work/sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off" start >/dev/null ||
+  -o "-k $work/sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=${VITALS_TEST_PG_FSYNC:-off}" start >/dev/null ||
   { cat "$work/sock/pg.log" >&2; exit 1; }
 
 for _ in $(seq 100); do
@@ -51,5 +52,5 @@ export VITALS_TEST_POSTGRES_BAD_URL="postgresql://postgres:wrong@127.0.0.1:$pg_p
 pg_ctl_as="$PG_BIN/pg_ctl"
 [ "$(id -u)" -eq 0 ] && pg_ctl_as="runuser -u postgres -- $PG_BIN/pg_ctl"
 export VITALS_TEST_POSTGRES_STOP="$pg_ctl_as -D $work/pg -m fast -w stop >/dev/null"
-export VITALS_TEST_POSTGRES_START="$pg_ctl_as -D $work/pg -l $work/sock/pg.log -w -t 30 -o '-k $work/sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=off' start >/dev/null"
+export VITALS_TEST_POSTGRES_START="$pg_ctl_as -D $work/pg -l $work/sock/pg.log -w -t 30 -o '-k $work/sock -p $pg_port -c listen_addresses=127.0.0.1 -c fsync=${VITALS_TEST_PG_FSYNC:-off}' start >/dev/null"
 "$@"

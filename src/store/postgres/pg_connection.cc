@@ -156,4 +156,35 @@ core::Status PgConnection::CopyIn(std::string_view copy_sql, std::string_view da
   return status;
 }
 
+core::Status PgConnection::Pipeline(
+    const std::vector<std::pair<std::string, PgParams>>& statements) {
+  if (core::Status s = Connect(); !s.ok()) return s;
+  if (PQenterPipelineMode(conn_) != 1) return Failure("enter pipeline mode", nullptr);
+  bool sent = true;
+  for (const auto& [sql, params] : statements) {
+    PgParams& p = const_cast<PgParams&>(params);  // values() only caches pointers
+    sent = sent && PQsendQueryParams(conn_, sql.c_str(), p.count(), nullptr, p.values(), nullptr,
+                                     nullptr, 0) == 1;
+  }
+  sent = sent && PQpipelineSync(conn_) == 1;
+  core::Status status = sent ? core::Status::Ok() : Failure("send a pipeline", nullptr);
+  // Every statement's result (each followed by a null), then the sync point.
+  for (bool synced = !sent; !synced;) {
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      if (!connected()) break;
+      continue;
+    }
+    PgResult r(raw);
+    const ExecStatusType st = PQresultStatus(r.get());
+    if (st == PGRES_PIPELINE_SYNC) {
+      synced = true;
+    } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && status.ok()) {
+      status = Failure("pipelined statement", r.get());
+    }
+  }
+  if (conn_ != nullptr) (void)PQexitPipelineMode(conn_);
+  return status;
+}
+
 }  // namespace vitals::store

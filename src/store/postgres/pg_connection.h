@@ -14,6 +14,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 #include "store/postgres/pg_values.h"
@@ -48,6 +50,10 @@ class PgConnection {
   static int64_t Affected(const PgResult& result);
   // COPY `copy_sql` FROM STDIN with `data` in text format.
   core::Status CopyIn(std::string_view copy_sql, std::string_view data);
+
+  // Sends every statement at once in pipeline mode and then reads their results: one round trip
+  // for all. The first failure is returned (the statements after it are not run).
+  core::Status Pipeline(const std::vector<std::pair<std::string, PgParams>>& statements);
 
   // Where the connection goes, for messages: "host:port/db", no user or password.
   const std::string& where() const { return where_; }

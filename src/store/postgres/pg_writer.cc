@@ -35,8 +35,12 @@ core::Result<int64_t> TakeIds(PgConnection& db, const char* key, size_t n) {
 }  // namespace
 
 PgWriter::PgWriter(std::string url, int timeout_ms, WriteQueue& queue, const core::Clock& clock,
-                   size_t recent_executions)
-    : db_(std::move(url), timeout_ms), queue_(queue), clock_(clock), recent_(recent_executions) {}
+                   size_t recent_executions, PgAppendMethod append_method)
+    : db_(std::move(url), timeout_ms),
+      queue_(queue),
+      clock_(clock),
+      recent_(recent_executions),
+      append_method_(append_method) {}
 
 PgWriter::~PgWriter() { Stop(); }
 
@@ -254,6 +258,7 @@ core::Status PgWriter::AppendExecutions(WriteGroup& group, Outcome& out) {
   for (int64_t& id : out.ids) {
     if (id > 0) id = next++;
   }
+  if (append_method_ == PgAppendMethod::kPipelinedInsert) return InsertExecutions(fresh, *first);
   std::string data;
   data.reserve(fresh.size() * 192);
   next = *first;
@@ -263,6 +268,30 @@ core::Status PgWriter::AppendExecutions(WriteGroup& group, Outcome& out) {
   }
   return db_.CopyIn(std::string("COPY agent_execution_logs (") + kExecutionColumns + ") FROM STDIN",
                     data);
+}
+
+// Multi-row INSERTs of up to 1,000 rows, all sent in one pipeline.
+core::Status PgWriter::InsertExecutions(const std::vector<const ExecutionWrite*>& rows,
+                                        int64_t first_id) {
+  constexpr size_t kRowsPerStatement = 1000;
+  std::vector<std::pair<std::string, PgParams>> statements;
+  for (size_t from = 0; from < rows.size(); from += kRowsPerStatement) {
+    const size_t n = std::min(kRowsPerStatement, rows.size() - from);
+    std::string sql =
+        std::string("INSERT INTO agent_execution_logs (") + kExecutionColumns + ") VALUES ";
+    PgParams params;
+    for (size_t r = 0; r < n; ++r) {
+      const int base = static_cast<int>(r) * kExecutionColumnCount;
+      sql += r == 0 ? "(" : ", (";
+      for (int c = 1; c <= kExecutionColumnCount; ++c) {
+        sql += (c > 1 ? ", $" : "$") + std::to_string(base + c);
+      }
+      sql += ")";
+      BindExecution(params, base + 1, first_id + static_cast<int64_t>(from + r), *rows[from + r]);
+    }
+    statements.emplace_back(std::move(sql), std::move(params));
+  }
+  return db_.Pipeline(statements);
 }
 
 }  // namespace vitals::store

@@ -20,6 +20,7 @@
 #include "core/clock.h"
 #include "store/commit_health.h"
 #include "store/postgres/pg_connection.h"
+#include "store/postgres/postgres_store.h"
 #include "store/recent_executions.h"
 #include "store/write_queue.h"
 
@@ -38,7 +39,7 @@ struct PgWriterCounters {
 class PgWriter {
  public:
   PgWriter(std::string url, int timeout_ms, WriteQueue& queue, const core::Clock& clock,
-           size_t recent_executions);
+           size_t recent_executions, PgAppendMethod append_method);
   ~PgWriter();
 
   // Connects, remembers the log's latest executions, creates today's partitions, and starts the
@@ -66,6 +67,7 @@ class PgWriter {
   core::Status EnsurePartitions(const WriteGroup& group);
   core::Status AppendExecutions(WriteGroup& group, Outcome& out);
   core::Status AppendHeartbeats(WriteGroup& group, Outcome& out);
+  core::Status InsertExecutions(const std::vector<const ExecutionWrite*>& rows, int64_t first_id);
   core::Status WriteBackground(WriteGroup& group);
   core::Status LoadRecent();
   void Ping();
@@ -76,6 +78,7 @@ class PgWriter {
   WriteQueue& queue_;
   const core::Clock& clock_;
   RecentExecutions recent_;
+  const PgAppendMethod append_method_;
   std::set<int64_t> execution_days_;  // partitions known to exist
   std::set<int64_t> heartbeat_days_;
   std::atomic<bool> partitions_changed_{false};

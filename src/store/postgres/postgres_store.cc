@@ -49,7 +49,7 @@ core::Status PostgresStore::Init() {
     if (core::Status s = MigratePg(db, clock_.Now()); !s.ok()) return s;
   }
   writer_ = std::make_unique<PgWriter>(options_.url, options_.timeout_ms, queue_, clock_,
-                                       options_.recent_executions);
+                                       options_.recent_executions, options_.append_method);
   return writer_->Start();
 }
 

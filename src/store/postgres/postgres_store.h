@@ -2,8 +2,8 @@
 // (store/store.h) on a shared PostgreSQL database, so that several vitals nodes can share one
 // store. A writer thread group-commits everything queued (executions and heartbeats appended with
 // COPY inside one transaction; acknowledged only after COMMIT); reads use a pool of connections of
-// their own. The execution log and heartbeats are declaratively partitioned by UTC day, so
-// retention drops whole partitions.
+// their own (which also serve the synchronous writes). The execution log and heartbeats are
+// declaratively partitioned by UTC day, so retention drops whole partitions.
 #pragma once
 
 #include <cstddef>
@@ -15,15 +15,20 @@
 
 namespace vitals::store {
 
+// How the writer appends a group's executions. COPY is the default: measured faster (see
+// BENCHMARKS.md, "PostgreSQL store"); the other stays for that comparison.
+enum class PgAppendMethod { kCopy, kPipelinedInsert };
+
 struct PostgresOptions {
   // A libpq connection URI: postgresql://USER:PASS@HOST:PORT/DB[?param=...].
   std::string url;
   int read_connections = 4;
   size_t write_queue_capacity = 1'000'000;  // acknowledged rows waiting for a commit
-  // How many of the latest executions a client's retry is recognized among without a query
-  // (see Store::AppendExecutions); older duplicates are still refused by the database's unique
-  // index on (organization_id, agent_id, execution_id, started_only) of the day partition.
+  // How many of the latest executions a client's retry is recognized among (see
+  // Store::AppendExecutions). The window is this node's own appends (and, after a start, the
+  // log's latest rows): a retry sent to another node of a cluster is stored again.
   size_t recent_executions = 1 << 18;
+  PgAppendMethod append_method = PgAppendMethod::kCopy;
   // Bound on connecting and on each statement; a store that cannot answer within it reports
   // kUnavailable from Health() and refuses acknowledged writes until it can.
   int timeout_ms = 5000;

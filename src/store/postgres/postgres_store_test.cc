@@ -114,6 +114,35 @@ TEST_F(PostgresStoreTest, TwoNodesGetIdsInCommitOrderWithoutGapsOrRepeats) {
   EXPECT_EQ(after->size(), 1000u);
 }
 
+TEST_F(PostgresStoreTest, PipelinedInsertStoresWhatCopyStores) {
+  PostgresOptions o;
+  o.url = db_.url();
+  o.clock = &clock_;
+  o.append_method = PgAppendMethod::kPipelinedInsert;
+  auto store = OpenPostgresStore(o);
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  std::vector<ExecutionWrite> rows;
+  for (int i = 0; i < 2500; ++i) {  // three statements of one pipeline
+    rows.push_back(Row("a", kStartUs + 3 * kDayUs + i, "run-" + std::to_string(i)));
+    rows.back().event.output_summary = "tab\there, quote ' and \"";
+    if (i % 7 == 0) rows.back().event.token_count = i;
+  }
+  auto [status, ids] = Append(**store, rows);
+  ASSERT_TRUE(status.ok()) << status.ToString();
+  ASSERT_EQ(ids.size(), 2500u);
+  auto back = (*store)->ExecutionsAfter(0, 10'000);
+  ASSERT_TRUE(back.ok());
+  ASSERT_EQ(back->size(), 2500u);
+  for (int i : {0, 1, 7, 1234, 2499}) {
+    const auto& e = (*back)[static_cast<size_t>(i)];
+    EXPECT_EQ(e.id, ids[static_cast<size_t>(i)]);
+    EXPECT_EQ(e.event.execution_id, "run-" + std::to_string(i));
+    EXPECT_EQ(e.event.output_summary, rows[static_cast<size_t>(i)].event.output_summary);
+    EXPECT_EQ(e.event.token_count, rows[static_cast<size_t>(i)].event.token_count);
+    EXPECT_EQ(e.event.timestamp, rows[static_cast<size_t>(i)].event.timestamp);
+  }
+}
+
 TEST_F(PostgresStoreTest, RetentionDropsWholeDayPartitions) {
   auto store = Open();
   ASSERT_TRUE(store);
