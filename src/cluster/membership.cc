@@ -9,7 +9,8 @@ namespace {
 
 // KEYS: members index, this node's key, epoch, epoch's member list.
 // ARGV: node id, ttl ms, info, highest epoch this node saw, "join" | "leave".
-// Returns {epoch, {members...}} (members unsorted; the caller sorts bytewise).
+// Returns {epoch, {members...}} (members unsorted; the caller sorts bytewise). The member lists
+// are compared as sets: Lua's string order follows the server's locale, so no sorting in Lua.
 // Why a sorted set and not SCAN over vitals:node:*: SCAN walks the whole keyspace (the agents'
 // real-time counters live there too) in many round trips and is no snapshot; KEYS blocks Redis.
 // The index read inside one script is a consistent snapshot, and the epoch's compare-and-bump
@@ -34,14 +35,22 @@ for _, id in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
     redis.call('ZREM', KEYS[1], id)
   end
 end
-table.sort(members)
-local list = table.concat(members, '\n')
+local before = {}
+local count = 0
+for id in string.gmatch(redis.call('GET', KEYS[4]) or '', '[^\n]+') do
+  before[id] = true
+  count = count + 1
+end
+local changed = count ~= #members
+for _, id in ipairs(members) do
+  if not before[id] then changed = true end
+end
 local epoch = tonumber(redis.call('GET', KEYS[3]) or '0')
 local known = tonumber(ARGV[4])
-if list ~= (redis.call('GET', KEYS[4]) or '') or epoch < known then
+if changed or epoch < known then
   epoch = math.max(epoch, known) + 1
   redis.call('SET', KEYS[3], string.format('%d', epoch))
-  redis.call('SET', KEYS[4], list)
+  redis.call('SET', KEYS[4], table.concat(members, '\n'))
 end
 return {epoch, members}
 )lua";

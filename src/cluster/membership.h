@@ -15,8 +15,8 @@
 //
 // Epoch and races: one renewal is one Lua script, atomic in Redis. It refreshes this node's key
 // and index entry, drops index entries whose key is gone (expired, or deleted by an operator to
-// evict a node), compares the resulting sorted list with vitals:epoch:members and, only when it
-// differs, increments vitals:epoch and records the list. For each change of the member set
+// evict a node), compares the resulting member set with vitals:epoch:members and, only when it
+// differs, increments vitals:epoch and records the set. For each change of the member set
 // exactly one script run — the first to observe it, from whichever node — bumps the epoch; every
 // node reads the list and the epoch as one pair, so nodes that see the same members see the same
 // epoch, and the epoch strictly increases with every change. Nodes can disagree for up to

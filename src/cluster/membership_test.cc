@@ -127,6 +127,17 @@ TEST_F(MembershipTest, RestartAfterStopRejoinsWithALargerEpoch) {
   EXPECT_GT(nodes_[1]->View().epoch, two);
 }
 
+// Redis restarted without persistence: its epoch is gone, but no node's epoch goes back.
+TEST_F(MembershipTest, EpochNeverGoesBackWhenRedisLosesItsData) {
+  StartThree();
+  const uint64_t before = nodes_[0]->View().epoch;
+  RedisClient c(Endpoint());
+  ASSERT_TRUE(c.Command({"FLUSHDB"}).ok());
+  ASSERT_TRUE(WaitUntil([&] {
+    return Agree(All(), {"a", "b", "c"}) && nodes_[0]->View().epoch > before;
+  }));
+}
+
 TEST_F(MembershipTest, IndexEntryWithoutItsKeyIsDropped) {
   StartThree();
   RedisClient c(Endpoint());
