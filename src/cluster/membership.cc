@@ -137,8 +137,9 @@ core::Result<MembershipView> Membership::Exchange(std::string_view mode, uint64_
                        options_.info.empty() ? DefaultInfo(options_.node_id) : options_.info,
                        std::to_string(known_epoch), std::string(mode)});
   if (!reply.ok()) return reply.status();
-  if (reply->is_error())
+  if (reply->is_error()) {
     return core::Status::Unavailable("redis refused membership: " + reply->str);
+  }
   if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 ||
       reply->elements[0].type != RedisReply::Type::kInteger) {
     return core::Status::Internal("membership: unexpected reply from redis");
