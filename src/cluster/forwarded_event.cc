@@ -19,7 +19,7 @@ std::string EncodeForwarded(const ForwardedEvent& f) {
   w.Str(e.agent_id);
   w.I64(core::ToMicros(e.timestamp));
   w.Str(e.metadata_json);
-  if (f.kind == ForwardedKind::kHeartbeat) {
+  if (f.kind == ForwardedKind::kHeartbeat || f.kind == ForwardedKind::kReload) {
     w.Bool(f.has_queue_depth);
     if (f.has_queue_depth) w.I64(f.queue_depth);
     return w.Take();
@@ -47,7 +47,7 @@ core::Result<ForwardedEvent> DecodeForwarded(std::string_view bytes) {
   }
   ForwardedEvent f;
   const uint64_t kind = r.U64();
-  if (kind < 1 || kind > 3) return core::Status::InvalidArgument("forwarded event: unknown kind");
+  if (kind < 1 || kind > 4) return core::Status::InvalidArgument("forwarded event: unknown kind");
   f.kind = static_cast<ForwardedKind>(kind);
   f.log_id = r.I64();
   core::ExecutionEvent& e = f.event;
@@ -55,7 +55,7 @@ core::Result<ForwardedEvent> DecodeForwarded(std::string_view bytes) {
   e.agent_id = r.Str();
   e.timestamp = core::FromMicros(r.I64());
   e.metadata_json = r.Str();
-  if (f.kind == ForwardedKind::kHeartbeat) {
+  if (f.kind == ForwardedKind::kHeartbeat || f.kind == ForwardedKind::kReload) {
     f.has_queue_depth = r.Bool();
     if (f.has_queue_depth) f.queue_depth = r.I64();
   } else {

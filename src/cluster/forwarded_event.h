@@ -17,7 +17,14 @@
 
 namespace vitals::cluster {
 
-enum class ForwardedKind : uint8_t { kExecution = 1, kExecutionStart = 2, kHeartbeat = 3 };
+// kReload: no event, a request to the agent's owner to restore it from the store — sent by a
+// node that applied the agent's events while its view of the members was out of date.
+enum class ForwardedKind : uint8_t {
+  kExecution = 1,
+  kExecutionStart = 2,
+  kHeartbeat = 3,
+  kReload = 4
+};
 
 struct ForwardedEvent {
   ForwardedKind kind = ForwardedKind::kExecution;

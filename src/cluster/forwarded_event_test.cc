@@ -81,6 +81,18 @@ TEST(ForwardedEventTest, HeartbeatRoundTripsWithAndWithoutQueueDepth) {
   EXPECT_EQ(deep->queue_depth, 17);
 }
 
+TEST(ForwardedEventTest, AReloadRequestNamesItsAgent) {
+  ForwardedEvent f;
+  f.kind = ForwardedKind::kReload;
+  f.event.organization_id = "org";
+  f.event.agent_id = "moved";
+  auto back = DecodeForwarded(EncodeForwarded(f));
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->kind, ForwardedKind::kReload);
+  EXPECT_EQ(back->event.organization_id, "org");
+  EXPECT_EQ(back->event.agent_id, "moved");
+}
+
 TEST(ForwardedEventTest, RefusesTruncatedTrailingAndUnknownInput) {
   const std::string good = EncodeForwarded(Execution());
   for (size_t n = 0; n < good.size(); ++n) {

@@ -126,6 +126,9 @@ class Monitor {
                                          std::string_view agent_id);
   // One row per agent of the organization, in no particular order.
   std::vector<AgentSummary> ListAgents(std::string_view organization_id);
+  // Every agent of every organization, as (organization_id, agent_id): for a cluster node to
+  // find the agents it no longer owns.
+  std::vector<std::pair<std::string, std::string>> AgentKeys();
   FleetSummary Summary(std::string_view organization_id);
   std::vector<core::Alert> OpenAlerts(std::string_view organization_id);
   // Heartbeat history (bounded, newest kept) of one agent, from <= timestamp <= to.

@@ -21,6 +21,17 @@ std::vector<Monitor::AgentCheckpoint> Monitor::CollectCheckpoints(bool all, int6
   return out;
 }
 
+std::vector<std::pair<std::string, std::string>> Monitor::AgentKeys() {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (auto& shard : shards_) {
+    std::lock_guard lock(shard->mu);
+    shard->ForEach([&](AgentEntry& e) {
+      out.emplace_back(e.state.organization_id(), e.state.agent_id());
+    });
+  }
+  return out;
+}
+
 std::vector<Monitor::IntegrationCheckpoint> Monitor::CollectIntegrationCheckpoints(bool all) {
   return integrations_.CollectCheckpoints(all);
 }

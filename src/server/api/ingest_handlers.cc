@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <memory>
 
+#include "cluster/cluster_node.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/json/ingest_parser.h"
@@ -52,6 +53,10 @@ std::optional<HttpResponse> Admission(Services& s) {
     ++s.counters.overload_rejections;
     return ErrorResponse(Status::ResourceExhausted(
         "overloaded: too many ingest requests in flight; retry after the indicated delay"));
+  }
+  if (s.cluster != nullptr && !s.cluster->healthy()) {
+    return ErrorResponse(Status::Unavailable(
+        "the cluster's Redis is unreachable: events cannot reach their owners; retry shortly"));
   }
   const store::StoreStats st = s.store.Stats();
   if (st.queue_capacity > 0 &&
@@ -159,7 +164,9 @@ void Acknowledge(Services& s, PendingExecutions& p, bool starts, std::span<const
     ids = kept_ids;
   }
   const std::vector<core::ExecutionEvent>& events = p.events;
-  if (starts) {
+  if (s.cluster != nullptr) {
+    s.cluster->RouteExecutions(events, ids, starts);
+  } else if (starts) {
     for (const core::ExecutionEvent& e : events) (void)s.monitor.StartExecution(e);
   } else {
     // Reused across calls on this thread: a batch's statuses are not needed after it.
@@ -250,7 +257,8 @@ void IngestHeartbeats(HttpRequest& req, RequestContext& ctx, Responder respond, 
   s.store.AppendHeartbeats(std::move(rows), [&s, kept, kept_depths, shared_rejected, guard,
                                              respond = std::move(respond)](Status st) {
     if (!st.ok()) return respond(ErrorResponse(st));
-    for (size_t k = 0; k < kept->size(); ++k) {
+    if (s.cluster != nullptr) s.cluster->RouteHeartbeats(*kept, *kept_depths);
+    for (size_t k = 0; k < kept->size() && s.cluster == nullptr; ++k) {
       store::StoredHeartbeat& h = (*kept)[k];
       if (const auto& d = (*kept_depths)[k]) {
         (void)s.monitor.RecordQueueDepth(h.organization_id, h.agent_id, static_cast<int64_t>(*d),

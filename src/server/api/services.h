@@ -16,6 +16,10 @@ namespace vitals::collect {
 class CollectorRunner;
 }
 
+namespace vitals::cluster {
+class ClusterNode;
+}
+
 namespace vitals::server {
 
 class StreamHub;
@@ -59,6 +63,9 @@ struct Services {
   // Whose admin keys are the operator's: they (and open mode) see process-wide figures on
   // /metrics, which would tell a tenant about other organizations' traffic.
   std::string operator_organization = std::string(kDefaultOrganization);
+  // This node of a cluster (issue 16): acknowledged events go through it to their owners. Null
+  // when the server runs alone.
+  cluster::ClusterNode* cluster = nullptr;
   // This node's name (issue 16), on /metrics as vitals_node_info{node_id="..."}.
   std::string node_id = std::string();
   // What tenants may ask of the host (tenant_policy.h); set before the first request.

@@ -2,8 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
-#include <unordered_map>
-
+#include "cluster/agent_restorer.h"
+#include "cluster/cluster_node.h"
 #include "server/api/metric_history.h"
 #include "store/open_store.h"
 
@@ -12,13 +12,6 @@ namespace {
 
 using core::Status;
 using Clock = std::chrono::steady_clock;
-
-std::string Key(std::string_view org, std::string_view agent) {
-  std::string k(org);
-  k += '\x1f';
-  k += agent;
-  return k;
-}
 
 }  // namespace
 
@@ -60,6 +53,18 @@ Status ServerApp::Start() {
                config_.redis.empty() ? "" : " redis=" + store::RedactStoreUrl(config_.redis),
                auth_->open() ? "open (organization \"default\")" : "api-keys");
 
+  if (!config_.redis.empty()) {
+    cluster::ClusterNodeOptions o;
+    o.redis_url = config_.redis;
+    o.node_id = config_.NodeId();
+    o.advertise = config_.host() + ":" + std::to_string(http_->port());
+    cluster_ = std::make_unique<cluster::ClusterNode>(o, *monitor_, *store_, *clock_);
+    if (Status s = cluster_->Start(); !s.ok()) {
+      http_->Stop();
+      return s;
+    }
+    services_->cluster = cluster_.get();
+  }
   if (Status s = Restore(); !s.ok()) {
     http_->Stop();
     return s;
@@ -110,83 +115,23 @@ Status ServerApp::DecideOpenMode() {
 
 Status ServerApp::Restore() {
   const auto started = Clock::now();
-  auto agents = store_->LoadAgents();
-  auto checkpoints = store_->LoadCheckpoints();
-  auto heartbeats = store_->LatestHeartbeats();
   auto max_alert = store_->MaxAlertNumber();
-  for (const Status& s :
-       {agents.status(), checkpoints.status(), heartbeats.status(), max_alert.status()}) {
-    if (!s.ok()) {
-      return Status(s.code(), "restoring from " + store::RedactStoreUrl(config_.StoreUrl()) + ": " +
-                                  s.message());
-    }
+  cluster::AgentFilter owned;
+  if (cluster_)
+    owned = [this](std::string_view org, std::string_view agent) {
+      return cluster_->Owns(org, agent);
+    };
+  auto restored = max_alert.ok()
+                      ? cluster::RestoreAgents(*store_, *monitor_, *clock_, owned, std::nullopt)
+                      : core::Result<cluster::RestoreResult>(max_alert.status());
+  if (!restored.ok()) {
+    return Status(restored.status().code(), "restoring from " +
+                                                store::RedactStoreUrl(config_.StoreUrl()) + ": " +
+                                                restored.status().message());
   }
-  // The monitor's own absence since it was last seen alive is not held against any agent.
-  const core::Timestamp now = clock_->Now();
-  std::optional<core::Timestamp> alive_at;
-  int64_t replay_from = 0;
-  std::unordered_map<std::string, const store::Checkpoint*> blob_of;
-  std::vector<const store::Checkpoint*> integration_blobs;
-  for (const store::Checkpoint& c : *checkpoints) {
-    if (c.kind == store::CheckpointKind::kIntegration) {
-      integration_blobs.push_back(&c);
-    } else {
-      blob_of[Key(c.organization_id, c.agent_id)] = &c;
-    }
-    alive_at = std::max(alive_at.value_or(c.taken_at), c.taken_at);
-    replay_from = std::max(replay_from, c.last_execution_id);
-  }
-  for (const store::StoredHeartbeat& h : *heartbeats) {
-    alive_at = std::max(alive_at.value_or(h.received_at), h.received_at);
-  }
-  const core::Duration downtime =
-      alive_at ? std::max(core::Duration(0), now - *alive_at) : core::Duration(0);
-
-  size_t restored = 0;
-  for (const store::RegisteredAgent& a : *agents) {
-    auto it = blob_of.find(Key(a.organization_id, a.agent_id));
-    const std::string* blob = it == blob_of.end() ? nullptr : &it->second->blob;
-    if (Status s =
-            monitor_->RestoreAgent(a.organization_id, a.agent_id, &a.settings, blob, downtime);
-        !s.ok()) {
-      spdlog::warn("agent {}/{} restored without its checkpoint: {}", a.organization_id, a.agent_id,
-                   s.message());
-      (void)monitor_->RestoreAgent(a.organization_id, a.agent_id, &a.settings, nullptr, downtime);
-    }
-    if (it != blob_of.end()) blob_of.erase(it);
-    ++restored;
-  }
-  for (const auto& [key, c] : blob_of) {  // agents that appeared on their own
-    if (Status s =
-            monitor_->RestoreAgent(c->organization_id, c->agent_id, nullptr, &c->blob, downtime);
-        !s.ok()) {
-      spdlog::warn("agent {}/{}: {}", c->organization_id, c->agent_id, s.message());
-    }
-    ++restored;
-  }
-  for (const store::Checkpoint* c : integration_blobs) {
-    if (Status s = monitor_->RestoreIntegration(c->organization_id, c->agent_id, c->blob);
-        !s.ok()) {
-      spdlog::warn("integration {}/{} not restored: {}", c->organization_id, c->agent_id,
-                   s.message());
-    }
-  }
-  size_t replayed = 0;
-  for (;;) {
-    auto rows = store_->ExecutionsAfter(replay_from, 10'000);
-    if (!rows.ok()) return rows.status();
-    if (rows->empty()) break;
-    for (const store::StoredExecution& e : *rows) {
-      monitor_->Replay(e.event, e.id, e.started_only);
-      replay_from = e.id;
-    }
-    replayed += rows->size();
-  }
-  monitor_->SetReplayedThrough(replay_from);
-  for (const store::StoredHeartbeat& h : *heartbeats) {
-    monitor_->RestoreHeartbeat(h.organization_id, h.agent_id, h.received_at, downtime);
-  }
-  monitor_->SetNextAlertId(*max_alert + 1);
+  if (cluster_) cluster_->Restored(restored->replayed_through);
+  // A cluster's nodes number alerts in blocks of their own, so their ids never collide.
+  monitor_->SetNextAlertId(cluster_ ? cluster_->FirstAlertNumber(*max_alert + 1) : *max_alert + 1);
   // Alerts of other sources (system, workspaces, databases, integrations) come back open, so a
   // condition that still holds is neither raised nor notified again.
   store::AlertQuery open_alerts;
@@ -207,7 +152,7 @@ Status ServerApp::Restore() {
   store_->Flush();
   spdlog::info(
       "restored {} agents from checkpoints, replayed {} executions, downtime {:.1f}s, in {} ms",
-      restored, replayed, core::ToSecondsF(downtime),
+      restored->agents, restored->replayed, core::ToSecondsF(restored->downtime),
       std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count());
   return Status::Ok();
 }
@@ -299,6 +244,7 @@ void ServerApp::Stop() {
   if (subsystems_) subsystems_->Stop();
   if (http_) http_->Stop();
   if (maintenance_.joinable()) maintenance_.join();
+  if (cluster_) cluster_->Stop();
   if (ticker_) ticker_->Stop();
   if (monitor_ && services_ && services_->ready.load()) {
     recorder_->Flush();

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cluster/cluster_node.h"
 #include "core/clock.h"
 #include "engine/monitor.h"
 #include "engine/ticker.h"
@@ -59,6 +60,7 @@ class ServerApp {
   std::unique_ptr<HttpServer> http_;
   std::unique_ptr<engine::Ticker> ticker_;
   std::unique_ptr<Subsystems> subsystems_;
+  std::unique_ptr<cluster::ClusterNode> cluster_;  // with --redis
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -1,0 +1,146 @@
+// ClusterNode: one `vitals serve` node of a cluster sharing a PostgreSQL store and a Redis
+// (issue 16). It keeps this node in the membership, decides which agents it owns (rendezvous
+// hashing over the live members), sends the events of agents owned elsewhere to their owners'
+// inboxes once the store has them, applies the events other nodes send it, and moves agents when
+// the members change: agents it gains are restored from the store (checkpoints and the log after
+// them, the hand-over time credited to their heartbeat trackers); agents it loses leave its
+// engine, so an agent is judged by one node.
+//
+// Thread-safe. Owns four threads: membership, the inbox receiver, the forwarder, the hand-over.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <shared_mutex>
+#include <span>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "cluster/agent_restorer.h"
+#include "cluster/forwarded_event.h"
+#include "cluster/ingest_streams.h"
+#include "cluster/membership.h"
+#include "engine/monitor.h"
+#include "store/store.h"
+
+namespace vitals::cluster {
+
+struct ClusterNodeOptions {
+  std::string redis_url;
+  std::string node_id;
+  std::string advertise;  // this node's HTTP address (host:port), in its membership record
+  int ttl_ms = 3000;
+  int renew_ms = 1000;
+  size_t max_forward_queue = 1'000'000;  // events waiting for Redis; beyond: dropped, counted
+};
+
+struct ClusterNodeStats {
+  uint64_t forwarded = 0;        // events sent to their owners' inboxes
+  uint64_t forward_dropped = 0;  // events dropped because the forward queue was full
+  uint64_t forward_errors = 0;   // failed sends (retried)
+  uint64_t received = 0;         // events from other nodes applied here
+  uint64_t skipped = 0;          // received events already applied (by a restore)
+  uint64_t handovers = 0;        // membership changes that moved agents
+  uint64_t agents_gained = 0;
+  uint64_t agents_lost = 0;
+  uint64_t reloads = 0;  // agents restored afresh at another node's request
+};
+
+class ClusterNode final {
+ public:
+  ClusterNode(ClusterNodeOptions options, engine::Monitor& monitor, store::Store& store,
+              const core::Clock& clock);
+  ~ClusterNode();
+  ClusterNode(const ClusterNode&) = delete;
+  ClusterNode& operator=(const ClusterNode&) = delete;
+
+  // Joins the membership and waits (up to 2 TTLs) for a first view that includes this node.
+  // InvalidArgument for a bad URL or node id; Unavailable when Redis cannot be reached.
+  core::Status Start();
+  // After the start-up restore (which restored the agents Owns() accepted, replaying the log
+  // through `replayed_through`): starts applying events from other nodes and moving agents.
+  void Restored(int64_t replayed_through);
+  void Stop();
+
+  bool Owns(std::string_view organization_id, std::string_view agent_id) const;
+  // The first alert number of a block of 10^9 claimed from Redis (at least `at_least`), so nodes
+  // never give two alerts one id.
+  uint64_t FirstAlertNumber(uint64_t at_least);
+
+  // Acknowledged (durable) events, in ingest order: the owned ones go to the engine, the others
+  // to their owners. Never blocks on Redis.
+  void RouteExecutions(std::span<const core::ExecutionEvent> events,
+                       std::span<const int64_t> log_ids, bool starts);
+  // `depths[k]`: the queue depth heartbeat k reported, if any.
+  void RouteHeartbeats(std::span<const store::StoredHeartbeat> rows,
+                       std::span<const std::optional<double>> depths);
+
+  MembershipView View() const;
+  bool healthy() const;  // the last membership renewal reached Redis
+  ClusterNodeStats stats() const;
+  const std::string& node_id() const { return options_.node_id; }
+
+ private:
+  std::string OwnerOf(std::string_view organization_id, std::string_view agent_id) const;
+  void Forward(std::string owner, ForwardedEvent event);
+  void ForwardLoop();
+  void Receive(std::vector<ForwardedEvent>& batch);
+  void Apply(const ForwardedEvent& e);
+  void ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, bool start);
+  // The log id through which the agent's executions are already in the engine.
+  int64_t AppliedThrough(std::string_view organization_id, std::string_view agent_id);
+  void OnChange(const MembershipView& view);
+  void HandOverLoop();
+  void HandOver(const std::vector<std::string>& before, const std::vector<std::string>& after);
+  // Restores `keys` (Key(org, agent)) afresh from the store.
+  void Reload(std::vector<std::pair<std::string, std::string>> agents);
+  // Restores what `take` accepts after dropping those agents' engine state; the agents' log ids
+  // through the replay's end count as applied. Under the exclusive apply lock.
+  core::Result<RestoreResult> RestoreFresh(const AgentFilter& take, size_t* restored_keys);
+
+  const ClusterNodeOptions options_;
+  engine::Monitor& monitor_;
+  store::Store& store_;
+  const core::Clock& clock_;
+  RedisEndpoint endpoint_;
+  std::unique_ptr<Membership> membership_;
+  std::unique_ptr<InboxSender> sender_;
+  std::unique_ptr<InboxReceiver> receiver_;
+
+  // Shared by everything that feeds the engine; a hand-over holds it alone, so no event reaches
+  // an agent while it is being restored.
+  std::shared_mutex apply_mu_;
+  mutable std::shared_mutex view_mu_;
+  std::vector<std::string> members_;  // guarded by view_mu_: whom ownership is computed over
+  std::atomic<bool> healthy_{false};
+
+  std::mutex forward_mu_;
+  std::condition_variable forward_cv_;
+  std::deque<std::pair<std::string, ForwardedEvent>> forward_queue_;  // guarded by forward_mu_
+  bool stopping_ = false;                                             // guarded by forward_mu_
+
+  std::mutex handover_mu_;
+  std::condition_variable handover_cv_;
+  std::optional<std::vector<std::string>> pending_members_;  // guarded by handover_mu_
+  std::vector<std::string> applied_members_;  // the hand-over thread's: last moved to
+  bool restored_ = false;                     // guarded by handover_mu_
+  std::vector<std::pair<std::string, std::string>> reloads_;  // guarded by handover_mu_
+
+  // Received executions at or below these log ids are already in the engine (by a restore).
+  std::atomic<int64_t> restored_through_{0};
+  std::mutex thresholds_mu_;
+  std::unordered_map<std::string, int64_t> handover_through_;  // guarded by thresholds_mu_
+
+  std::atomic<uint64_t> forwarded_{0}, forward_dropped_{0}, forward_errors_{0}, received_{0},
+      skipped_{0}, handovers_{0}, gained_{0}, lost_{0}, reloaded_{0};
+  std::thread forwarder_;
+  std::thread handover_;
+};
+
+}  // namespace vitals::cluster

@@ -1,0 +1,202 @@
+// Three `vitals serve` nodes sharing one PostgreSQL store and one redis-server (issue 16), all
+// real processes on loopback (with_databases.sh starts the servers). Ingest spread round-robin
+// over the nodes gives each agent the health one node alone gives for the same events, and each
+// agent is judged by exactly one node; kill -9 of a node moves its agents to the others, which
+// still convict a heartbeat-silent one.
+#include <cstdlib>
+#include <map>
+
+#include "server/app/serve_test_support.h"
+#include "store/testing/pg_test_database.h"
+
+namespace vitals::server::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr int kAgents = 12;
+
+std::string AgentName(int a) { return "agent-" + std::to_string(a); }
+
+// Batch `round` of executions: every agent gets 3, agent a fails one in (a % 4 + 2).
+std::string Round(int round) {
+  std::string body = "[";
+  for (int a = 0; a < kAgents; ++a) {
+    for (int i = 0; i < 3; ++i) {
+      const int n = round * 3 + i;
+      const bool failed = n % (a % 4 + 2) == 0;
+      if (body.size() > 1) body += ",";
+      body += R"({"agent_id":")" + AgentName(a) + R"(","execution_id":"r)" + std::to_string(n) +
+              R"(","status":")" + (failed ? "error" : "success") + R"(","latency_ms":)" +
+              std::to_string(100 + 10 * a + i) + "}";
+    }
+  }
+  return body + "]";
+}
+
+class ServeClusterTest : public ServeTest {
+ protected:
+  void SetUp() override {
+    ServeTest::SetUp();
+    const char* redis = std::getenv("VITALS_TEST_REDIS_URL");
+    if (db_.url().empty() || redis == nullptr) GTEST_SKIP() << "run under with_databases.sh";
+    // A Redis database of its own per test: members of an earlier test's nodes linger a TTL.
+    static int test_number = 0;
+    redis_ = std::string(redis);
+    redis_ = redis_.substr(0, redis_.rfind('/') + 1) + std::to_string(1 + test_number++ % 15);
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      for (auto& n : nodes_) {
+        if (n) std::cerr << "node log:\n" << n->LogTail() << "\n";
+      }
+    }
+    nodes_.clear();
+    ServeTest::TearDown();
+  }
+  void StartNodes(int n) {
+    for (int i = 0; i < n; ++i) {
+      nodes_.push_back(std::make_unique<ServerProcess>(
+          ServerProcess::DefaultBinary(), db_.url(),
+          std::vector<std::string>{"--redis", redis_, "--node-id", "node" + std::to_string(i),
+                                   "--collect-system", "false", "--checkpoint-interval", "1",
+                                   "--heartbeat-interval", "400", "--heartbeat-failure-threshold",
+                                   "2"}));
+    }
+    for (auto& node : nodes_) ASSERT_TRUE(node->Start().ok()) << node->LogTail();
+    for (auto& node : nodes_)
+      clients_.push_back(std::make_unique<HttpClient>("127.0.0.1", node->port()));
+  }
+  // The agent's health on node i: status and 1-hour counts, "" when the node does not have it.
+  std::string Health(HttpClient& client, const std::string& agent) {
+    auto r = client.Request(Method::kGet, "/api/health/agent/" + agent, "", Headers());
+    if (!r.ok() || r->status != 200) return "";
+    simdjson::dom::parser p;
+    simdjson::dom::element e;
+    if (p.parse(r->body).get(e)) return "";
+    int64_t total = -1, failed = -1;
+    if (e["windows"]["1h"]["total"].get_int64().get(total) ||
+        e["windows"]["1h"]["failure"].get_int64().get(failed)) {
+      return "";
+    }
+    return Str(e["health"]["status"]) + " total=" + std::to_string(total) +
+           " failed=" + std::to_string(failed);
+  }
+  // Which live nodes answer for the agent (its owner, once the views agree), and what.
+  std::map<int, std::string> Answers(const std::string& agent) {
+    std::map<int, std::string> out;
+    for (size_t i = 0; i < nodes_.size(); ++i) {
+      if (!nodes_[i]->running()) continue;
+      std::string h = Health(*clients_[i], agent);
+      if (!h.empty()) out[static_cast<int>(i)] = h;
+    }
+    return out;
+  }
+  int Post(size_t node, const std::string& target, const std::string& body) {
+    Headers h;
+    h.Add("Content-Type", "application/json");
+    auto r = clients_[node]->Request(Method::kPost, target, body, h);
+    return r.ok() ? r->status : 0;
+  }
+
+  store::testing::PgTestDatabase db_;
+  std::string redis_;
+  std::vector<std::unique_ptr<ServerProcess>> nodes_;
+  std::vector<std::unique_ptr<HttpClient>> clients_;
+};
+
+TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
+  StartNodes(3);
+  StartServer({"--collect-system", "false"});  // the single-node reference (its own SQLite file)
+  for (int round = 0; round < 6; ++round) {
+    ASSERT_EQ(Post(static_cast<size_t>(round % 3), "/api/v1/executions", Round(round)), 200);
+    ASSERT_EQ(Call(Method::kPost, "/api/v1/executions", Round(round)).status, 200);
+  }
+  std::set<int> owners;
+  for (int a = 0; a < kAgents; ++a) {
+    const std::string agent = AgentName(a);
+    std::string alone;
+    ASSERT_TRUE(Eventually([&] {
+      alone = Health(*http_, agent);
+      return alone.find(" total=18 ") != std::string::npos && alone.find("unknown") != 0;
+    })) << alone;
+    std::map<int, std::string> answers;
+    EXPECT_TRUE(Eventually([&] {
+      answers = Answers(agent);
+      return answers.size() == 1 && answers.begin()->second == alone;
+    })) << agent
+        << ": alone " << alone << "; cluster answers " << answers.size() << " "
+        << (answers.empty() ? "" : answers.begin()->second);
+    if (!answers.empty()) owners.insert(answers.begin()->first);
+  }
+  EXPECT_EQ(owners.size(), 3u) << "12 agents all owned by fewer than 3 nodes";
+}
+
+TEST_F(ServeClusterTest, KillNineMovesItsAgentsToTheOthersWhoStillConvictASilentOne) {
+  StartNodes(3);
+  for (int round = 0; round < 4; ++round) {
+    ASSERT_EQ(Post(static_cast<size_t>(round % 3), "/api/v1/executions", Round(round)), 200);
+  }
+  // Which agents node 0 judges, and what it says about them.
+  std::map<std::string, std::string> on_zero;
+  ASSERT_TRUE(Eventually([&] {
+    on_zero.clear();
+    for (int a = 0; a < kAgents; ++a) {
+      auto answers = Answers(AgentName(a));
+      if (answers.size() != 1) return false;
+      if (answers.begin()->first == 0) on_zero[AgentName(a)] = answers.begin()->second;
+    }
+    return !on_zero.empty();
+  }));
+  // A heartbeat-only agent that node 0 owns: found by trying names.
+  std::string silent;
+  for (int i = 0; i < 200 && silent.empty(); ++i) {
+    const std::string name = "beating-" + std::to_string(i);
+    const std::string beat = R"({"agent_id":")" + name + R"("})";
+    ASSERT_EQ(Post(1, "/api/v1/heartbeats", beat), 200);
+    if (Eventually([&] { return !Answers(name).empty(); }, 3s) && Answers(name).count(0)) {
+      silent = name;
+    }
+  }
+  ASSERT_FALSE(silent.empty());
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Post(2, "/api/v1/heartbeats", R"({"agent_id":")" + silent + R"("})"), 200);
+    std::this_thread::sleep_for(200ms);
+  }
+  std::this_thread::sleep_for(1500ms);  // a checkpoint of node 0 holds the counts
+  nodes_[0]->Kill();
+  const auto killed = std::chrono::steady_clock::now();
+  for (const auto& [agent, health] : on_zero) {
+    std::map<int, std::string> answers;
+    EXPECT_TRUE(Eventually(
+        [&] {
+          answers = Answers(agent);
+          return answers.size() == 1 &&
+                 answers.begin()->second.substr(answers.begin()->second.find(' ')) ==
+                     health.substr(health.find(' '));
+        },
+        10s))
+        << agent << " was " << health << "; now answered by " << answers.size() << " nodes";
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - killed, 12s);
+  // The heartbeat-silent agent is convicted by its new judge.
+  std::string state;
+  EXPECT_TRUE(Eventually(
+      [&] {
+        for (size_t i = 1; i < nodes_.size(); ++i) {
+          auto r = clients_[i]->Request(Method::kGet, "/api/health/agent/" + silent, "", Headers());
+          if (!r.ok() || r->status != 200) continue;
+          simdjson::dom::parser p;
+          simdjson::dom::element e;
+          if (p.parse(r->body).get(e)) continue;
+          state = Str(e["heartbeat"]["state"]);
+          if (state == "failed") return true;
+        }
+        return false;
+      },
+      10s))
+      << silent << " heartbeat state: " << state;
+}
+
+}  // namespace
+}  // namespace vitals::server::testing
