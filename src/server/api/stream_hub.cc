@@ -258,12 +258,28 @@ void StreamHub::OnEvents(std::span<const engine::EngineEvent> events) {
   std::vector<std::tuple<const engine::EngineEvent*, std::string, std::string>> built;
   built.reserve(events.size());
   for (const engine::EngineEvent& e : events) built.emplace_back(&e, EventType(e), EventData(e));
+  if (relay_) {
+    std::vector<cluster::RelayedMessage> out;
+    out.reserve(built.size());
+    for (const auto& [e, type, data] : built) {
+      out.push_back({"", e->organization_id, type, e->agent_id, data});
+    }
+    relay_(std::move(out));
+  }
   std::lock_guard lock(mu_);
   for (auto& [e, type, data] : built) {
     Org& org = OrgFor(e->organization_id);
     const Message& m = Append(org, std::move(type), e->agent_id, std::move(data));
     for (const auto& client : org.clients) Deliver(*client, m);
   }
+}
+
+void StreamHub::InjectRemote(const std::string& organization_id, std::string type,
+                             std::string agent_id, std::string data_json) {
+  std::lock_guard lock(mu_);
+  Org& org = OrgFor(organization_id);
+  const Message& m = Append(org, std::move(type), std::move(agent_id), std::move(data_json));
+  for (const auto& client : org.clients) Deliver(*client, m);
 }
 
 void StreamHub::PublishSummaries() {

@@ -20,6 +20,7 @@
 
 #include <atomic>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -27,6 +28,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "cluster/event_fanout.h"
 #include "core/clock.h"
 #include "engine/engine_event.h"
 #include "engine/monitor.h"
@@ -57,6 +59,14 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
 
   // MonitorListener
   void OnEvents(std::span<const engine::EngineEvent> events) override;
+
+  // A cluster (issue 16): every message built from this node's engine events is also handed to
+  // `relay` (outside the hub's lock), and InjectRemote delivers another node's to this node's
+  // clients. Set `relay` before events flow.
+  using Relay = std::function<void(std::vector<cluster::RelayedMessage> messages)>;
+  void SetRelay(Relay relay) { relay_ = std::move(relay); }
+  void InjectRemote(const std::string& organization_id, std::string type, std::string agent_id,
+                    std::string data_json);
 
   // Closes the streams opened with key `key_id` (just revoked).
   void CloseKeyStreams(std::string_view key_id);
@@ -107,6 +117,7 @@ class StreamHub final : public StreamHandler, public engine::MonitorListener {
   std::shared_ptr<Client> Find(const std::shared_ptr<StreamConnection>& c);
 
   const StreamHubOptions options_;
+  Relay relay_;
   Authenticator& auth_;
   engine::Monitor& monitor_;
   const core::Clock* clock_;

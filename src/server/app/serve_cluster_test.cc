@@ -132,6 +132,40 @@ TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
   EXPECT_EQ(owners.size(), 3u) << "12 agents all owned by fewer than 3 nodes";
 }
 
+// `n` executions of `agent` (ids prefix-0 ...), all succeeded or all failed.
+std::string Runs(const std::string& agent, const std::string& prefix, int n, bool ok) {
+  std::string body = "[";
+  for (int i = 0; i < n; ++i) {
+    if (i) body += ",";
+    body += R"({"agent_id":")" + agent + R"(","execution_id":")" + prefix + std::to_string(i) +
+            R"(","status":")" + (ok ? "success" : "error") + R"(","latency_ms":100})";
+  }
+  return body + "]";
+}
+
+TEST_F(ServeClusterTest, AWebSocketOnOneNodeSeesTransitionsJudgedOnAnother) {
+  StartNodes(3);
+  // An agent that node 0 judges, whose events go in through node 1.
+  std::string agent;
+  for (int i = 0; i < 100 && agent.empty(); ++i) {
+    const std::string name = "watched-" + std::to_string(i);
+    ASSERT_EQ(Post(1, "/api/v1/executions", Runs(name, "ok", 20, true)), 200);
+    std::map<int, std::string> answers;
+    if (Eventually([&] { return (answers = Answers(name)).size() == 1; }, 3s) && answers.count(0)) {
+      agent = name;
+    }
+  }
+  ASSERT_FALSE(agent.empty());
+  WebSocketClient ws;
+  ASSERT_TRUE(ws.Connect("127.0.0.1", nodes_[2]->port(), "/ws/health").ok());
+  EXPECT_NE(AwaitWs(ws, "connected"), "");
+  ASSERT_EQ(Post(1, "/api/v1/executions", Runs(agent, "bad", 8, false)), 200);
+  const std::string t = AwaitWs(ws, "health_transition", agent, 5s);
+  ASSERT_NE(t, "") << "node 2's WebSocket saw no transition of " << agent;
+  EXPECT_NE(t.find(R"("new_status":"critical")"), std::string::npos) << t;
+  EXPECT_NE(AwaitWs(ws, "alert_raised", "", 5s), "");
+}
+
 TEST_F(ServeClusterTest, KillNineMovesItsAgentsToTheOthersWhoStillConvictASilentOne) {
   StartNodes(3);
   for (int round = 0; round < 4; ++round) {

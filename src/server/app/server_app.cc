@@ -64,6 +64,15 @@ Status ServerApp::Start() {
       return s;
     }
     services_->cluster = cluster_.get();
+    auto endpoint = cluster::RedisEndpoint::FromUrl(config_.redis);
+    fanout_ = std::make_unique<cluster::EventFanout>(
+        *endpoint, config_.NodeId(), [this](const cluster::RelayedMessage& m) {
+          hub_->InjectRemote(m.organization_id, m.type, m.agent_id, m.data_json);
+        });
+    hub_->SetRelay([this](std::vector<cluster::RelayedMessage> messages) {
+      fanout_->Publish(std::move(messages));
+    });
+    fanout_->Start();
   }
   if (Status s = Restore(); !s.ok()) {
     http_->Stop();
@@ -245,6 +254,7 @@ void ServerApp::Stop() {
   if (http_) http_->Stop();
   if (maintenance_.joinable()) maintenance_.join();
   if (cluster_) cluster_->Stop();
+  if (fanout_) fanout_->Stop();
   if (ticker_) ticker_->Stop();
   if (monitor_ && services_ && services_->ready.load()) {
     recorder_->Flush();

@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "cluster/cluster_node.h"
+#include "cluster/event_fanout.h"
 #include "core/clock.h"
 #include "engine/monitor.h"
 #include "engine/ticker.h"
@@ -61,6 +62,7 @@ class ServerApp {
   std::unique_ptr<engine::Ticker> ticker_;
   std::unique_ptr<Subsystems> subsystems_;
   std::unique_ptr<cluster::ClusterNode> cluster_;  // with --redis
+  std::unique_ptr<cluster::EventFanout> fanout_;   // with --redis
 
   std::mutex mu_;
   std::condition_variable cv_;
