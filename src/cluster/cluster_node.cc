@@ -36,15 +36,14 @@ ClusterNode::ClusterNode(ClusterNodeOptions options, engine::Monitor& monitor, s
 
 ClusterNode::~ClusterNode() { Stop(); }
 
-Status ClusterNode::Start() {
+Status ClusterNode::Start(const std::string& advertise) {
   auto endpoint = RedisEndpoint::FromUrl(options_.redis_url);
   if (!endpoint.ok()) return endpoint.status();
   endpoint_ = *endpoint;
   MembershipOptions m;
   m.endpoint = endpoint_;
   m.node_id = options_.node_id;
-  m.info =
-      "{\"node_id\":\"" + options_.node_id + "\",\"advertise\":\"" + options_.advertise + "\"}";
+  m.info = "{\"node_id\":\"" + options_.node_id + "\",\"advertise\":\"" + advertise + "\"}";
   m.ttl_ms = options_.ttl_ms;
   m.renew_ms = options_.renew_ms;
   membership_ = std::make_unique<Membership>(m, [this](const MembershipView& v) { OnChange(v); });
@@ -114,6 +113,32 @@ std::string ClusterNode::OwnerOf(std::string_view org, std::string_view agent) c
 
 bool ClusterNode::Owns(std::string_view org, std::string_view agent) const {
   return OwnerOf(org, agent) == options_.node_id;
+}
+
+std::optional<ClusterNode::Owner> ClusterNode::RemoteOwner(std::string_view org,
+                                                           std::string_view agent) {
+  std::string owner = OwnerOf(org, agent);
+  if (owner == options_.node_id) return std::nullopt;
+  {
+    std::lock_guard lock(addresses_mu_);
+    auto it = addresses_.find(owner);
+    if (it != addresses_.end()) return Owner{owner, it->second};
+  }
+  RedisClient redis(endpoint_);
+  auto record = redis.Command({"GET", NodeKey(owner)});
+  if (!record.ok() || record->is_nil() || record->is_error()) return std::nullopt;
+  // {"node_id":"...","advertise":"host:port"}, as Start() wrote it.
+  const std::string_view json = record->str;
+  constexpr std::string_view kField = "\"advertise\":\"";
+  const size_t at = json.find(kField);
+  if (at == std::string_view::npos) return std::nullopt;
+  const size_t from = at + kField.size();
+  const size_t end = json.find('"', from);
+  if (end == std::string_view::npos || end == from) return std::nullopt;
+  std::string address(json.substr(from, end - from));
+  std::lock_guard lock(addresses_mu_);
+  addresses_[owner] = address;
+  return Owner{owner, std::move(address)};
 }
 
 MembershipView ClusterNode::View() const {

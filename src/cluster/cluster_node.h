@@ -34,7 +34,6 @@ namespace vitals::cluster {
 struct ClusterNodeOptions {
   std::string redis_url;
   std::string node_id;
-  std::string advertise;  // this node's HTTP address (host:port), in its membership record
   int ttl_ms = 3000;
   int renew_ms = 1000;
   size_t max_forward_queue = 1'000'000;  // events waiting for Redis; beyond: dropped, counted
@@ -60,9 +59,11 @@ class ClusterNode final {
   ClusterNode(const ClusterNode&) = delete;
   ClusterNode& operator=(const ClusterNode&) = delete;
 
-  // Joins the membership and waits (up to 2 TTLs) for a first view that includes this node.
-  // InvalidArgument for a bad URL or node id; Unavailable when Redis cannot be reached.
-  core::Status Start();
+  // Joins the membership, its record naming `advertise` (this node's HTTP address, host:port),
+  // and waits (up to 2 TTLs) for a first view that includes this node. InvalidArgument for a bad
+  // URL or node id; Unavailable when Redis cannot be reached. Before it, Owns() is true for
+  // every agent and healthy() false.
+  core::Status Start(const std::string& advertise);
   // After the start-up restore (which restored the agents Owns() accepted, replaying the log
   // through `replayed_through`): starts applying events from other nodes and moving agents.
   void Restored(int64_t replayed_through);
@@ -80,6 +81,15 @@ class ClusterNode final {
   // `depths[k]`: the queue depth heartbeat k reported, if any.
   void RouteHeartbeats(std::span<const store::StoredHeartbeat> rows,
                        std::span<const std::optional<double>> depths);
+
+  // The owner of an agent and its HTTP address (host:port) from its membership record; nullopt
+  // when this node owns it or the address is unknown. Blocks on Redis for an address not yet
+  // cached.
+  struct Owner {
+    std::string node_id;
+    std::string address;
+  };
+  std::optional<Owner> RemoteOwner(std::string_view organization_id, std::string_view agent_id);
 
   MembershipView View() const;
   bool healthy() const;  // the last membership renewal reached Redis
@@ -119,6 +129,8 @@ class ClusterNode final {
   mutable std::shared_mutex view_mu_;
   std::vector<std::string> members_;  // guarded by view_mu_: whom ownership is computed over
   std::atomic<bool> healthy_{false};
+  std::mutex addresses_mu_;
+  std::unordered_map<std::string, std::string> addresses_;  // guarded by addresses_mu_
 
   std::mutex forward_mu_;
   std::condition_variable forward_cv_;

@@ -12,6 +12,8 @@
 //  - Background writes (Record*, SaveCheckpoints) are queued and committed with the next group;
 //    a failure is counted in Stats() and logged, never thrown. When the queue is full they are
 //    dropped oldest-first and counted (they are derived data the engine can recompute).
+//  - UpsertAgent and DeleteAgent take effect after every write queued before them, so a
+//    checkpoint saved before a deletion never outlives the registration.
 //  - Reads use their own connections and never wait for the writer; they see every write whose
 //    `done` has run.
 //  - Not-found reads return an empty vector / nullopt, not an error; errors are kIoError.

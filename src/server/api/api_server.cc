@@ -5,6 +5,7 @@
 namespace vitals::server {
 
 ApiServer::ApiServer(Services& services, std::string web_root) : services_(services) {
+  if (services_.cluster != nullptr) proxy_ = std::make_unique<OwnerProxy>(*services_.cluster);
   RegisterIngestRoutes(router_, services_);
   RegisterAgentRoutes(router_, services_);
   RegisterHealthRoutes(router_, services_);
@@ -52,6 +53,7 @@ void ApiServer::Handle(HttpRequest request, Responder respond) {
     return;
   }
   ctx.params = std::move(m.params);
+  if (proxy_ && proxy_->MaybeProxy(request, *m.route, ctx, counted)) return;
   m.route->handler(request, ctx, std::move(counted));
 }
 

@@ -4,6 +4,9 @@
 // Thread-safety: Handle may be called concurrently.
 #pragma once
 
+#include <memory>
+
+#include "server/api/owner_proxy.h"
 #include "server/api/router.h"
 #include "server/api/services.h"
 #include "server/http/stream_handler.h"
@@ -21,6 +24,7 @@ class ApiServer final : public RequestHandler {
  private:
   Services& services_;
   Router router_;
+  std::unique_ptr<OwnerProxy> proxy_;  // in a cluster
 };
 
 // Route registration, one function per family of endpoints (see each *_handlers.cc).

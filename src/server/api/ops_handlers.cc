@@ -4,6 +4,7 @@
 // restored, the store's last commit succeeded, its queue not full).
 #include <cstdio>
 
+#include "cluster/cluster_node.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
 #include "server/api/stream_hub.h"
@@ -57,6 +58,30 @@ std::string AgentLabel(std::string_view id) {
   Label(l, id);
   l += '"';
   return l;
+}
+
+// This node's part in the cluster (issue 16).
+void ClusterSeries(Exposition& e, const cluster::ClusterNode& node) {
+  const cluster::MembershipView view = node.View();
+  const cluster::ClusterNodeStats st = node.stats();
+  e.Family("vitals_cluster_redis_up", "gauge",
+           "Whether the last membership renewal reached Redis.");
+  e.Sample("vitals_cluster_redis_up", "", node.healthy() ? 1 : 0);
+  e.Family("vitals_cluster_members", "gauge", "Live members this node sees.");
+  e.Sample("vitals_cluster_members", "", static_cast<double>(view.members.size()));
+  e.Family("vitals_cluster_epoch", "gauge", "The membership epoch.");
+  e.Sample("vitals_cluster_epoch", "", static_cast<double>(view.epoch));
+  e.Family("vitals_cluster_events_total", "counter",
+           "Events sent to their owners, received from other nodes, skipped as already applied.");
+  e.Sample("vitals_cluster_events_total", "direction=\"forwarded\"", st.forwarded);
+  e.Sample("vitals_cluster_events_total", "direction=\"received\"", st.received);
+  e.Sample("vitals_cluster_events_total", "direction=\"skipped\"", st.skipped);
+  e.Sample("vitals_cluster_events_total", "direction=\"dropped\"", st.forward_dropped);
+  e.Family("vitals_cluster_handovers_total", "counter", "Membership changes that moved agents.");
+  e.Sample("vitals_cluster_handovers_total", "", st.handovers);
+  e.Family("vitals_cluster_agents_moved_total", "counter", "Agents moved here and away.");
+  e.Sample("vitals_cluster_agents_moved_total", "direction=\"in\"", st.agents_gained);
+  e.Sample("vitals_cluster_agents_moved_total", "direction=\"out\"", st.agents_lost);
 }
 
 void AgentSeries(Exposition& e, const std::vector<engine::AgentSummary>& rows) {
@@ -141,6 +166,7 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
     e.Family("vitals_node_info", "gauge", "This node of the cluster (1; its name as a label).");
     e.Sample("vitals_node_info", node, 1);
   }
+  if (s.cluster != nullptr) ClusterSeries(e, *s.cluster);
   const ApiCounters& c = s.counters;
   e.Family("vitals_ingest_executions_total", "counter", "Execution records by outcome.");
   e.Sample("vitals_ingest_executions_total", "result=\"accepted\"", c.executions_accepted.load());
@@ -211,6 +237,10 @@ void RegisterOpsRoutes(Router& router, Services& s) {
     const store::StoreStats st = s.store.Stats();
     if (st.queue_capacity > 0 && st.queue_depth >= st.queue_capacity) {
       return d(ErrorResponse(core::Status::Unavailable("not ready: storage queue is full")));
+    }
+    if (s.cluster != nullptr && !s.cluster->healthy()) {
+      return d(ErrorResponse(
+          core::Status::Unavailable("not ready: the cluster's Redis is unreachable")));
     }
     d(HttpResponse::Json(200, R"({"status":"ready"})"));
   });

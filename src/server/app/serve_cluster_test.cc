@@ -3,6 +3,7 @@
 // over the nodes gives each agent the health one node alone gives for the same events, and each
 // agent is judged by exactly one node; kill -9 of a node moves its agents to the others, which
 // still convict a heartbeat-silent one.
+#include <atomic>
 #include <cstdlib>
 #include <map>
 
@@ -66,10 +67,21 @@ class ServeClusterTest : public ServeTest {
     for (auto& node : nodes_) ASSERT_TRUE(node->Start().ok()) << node->LogTail();
     for (auto& node : nodes_)
       clients_.push_back(std::make_unique<HttpClient>("127.0.0.1", node->port()));
+    // Ingest starts once every node's view holds all members, so ownership is settled.
+    const std::string members = "vitals_cluster_members " + std::to_string(n) + "\n";
+    for (auto& client : clients_) {
+      ASSERT_TRUE(Eventually([&] {
+        auto m = client->Request(Method::kGet, "/metrics", "", Headers());
+        return m.ok() && m->body.find(members) != std::string::npos;
+      }));
+    }
   }
-  // The agent's health on node i: status and 1-hour counts, "" when the node does not have it.
-  std::string Health(HttpClient& client, const std::string& agent) {
-    auto r = client.Request(Method::kGet, "/api/health/agent/" + agent, "", Headers());
+  // The agent's health from `client`: status and 1-hour counts, "" when it does not have it.
+  // `local`: as the node itself holds it (X-Vitals-Forwarded keeps it from asking the owner).
+  std::string Health(HttpClient& client, const std::string& agent, bool local = true) {
+    Headers h;
+    if (local) h.Add("X-Vitals-Forwarded", "test");
+    auto r = client.Request(Method::kGet, "/api/health/agent/" + agent, "", h);
     if (!r.ok() || r->status != 200) return "";
     simdjson::dom::parser p;
     simdjson::dom::element e;
@@ -128,8 +140,17 @@ TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
         << ": alone " << alone << "; cluster answers " << answers.size() << " "
         << (answers.empty() ? "" : answers.begin()->second);
     if (!answers.empty()) owners.insert(answers.begin()->first);
+    // Any node answers for it, asking its judge.
+    for (size_t i = 0; i < clients_.size(); ++i) {
+      std::string via;
+      EXPECT_TRUE(Eventually([&] { return (via = Health(*clients_[i], agent, false)) == alone; }))
+          << agent << " on node " << i << ": " << via;
+    }
   }
   EXPECT_EQ(owners.size(), 3u) << "12 agents all owned by fewer than 3 nodes";
+  auto metrics = clients_[0]->Request(Method::kGet, "/metrics", "", Headers());
+  ASSERT_TRUE(metrics.ok());
+  EXPECT_NE(metrics->body.find("vitals_cluster_members 3"), std::string::npos) << metrics->body;
 }
 
 // `n` executions of `agent` (ids prefix-0 ...), all succeeded or all failed.
@@ -198,6 +219,27 @@ TEST_F(ServeClusterTest, KillNineMovesItsAgentsToTheOthersWhoStillConvictASilent
     std::this_thread::sleep_for(200ms);
   }
   std::this_thread::sleep_for(1500ms);  // a checkpoint of node 0 holds the counts
+  // Load on every node while node 0 dies: what any node acknowledged must be in the store.
+  std::atomic<bool> stop_load{false};
+  std::vector<std::string> acked;
+  std::thread load([&] {
+    std::vector<std::unique_ptr<HttpClient>> own;
+    for (auto& node : nodes_)
+      own.push_back(std::make_unique<HttpClient>("127.0.0.1", node->port()));
+    Headers h;
+    h.Add("Content-Type", "application/json");
+    for (int batch = 0; !stop_load; ++batch) {
+      const std::string prefix = "load" + std::to_string(batch) + "-";
+      auto r = own[static_cast<size_t>(batch % 3)]->Request(Method::kPost, "/api/v1/executions",
+                                                            Runs("loaded", prefix, 20, true), h,
+                                                            std::chrono::seconds(2));
+      if (r.ok() && r->status == 200) {
+        for (int i = 0; i < 20; ++i) acked.push_back(prefix + std::to_string(i));
+      }
+      std::this_thread::sleep_for(20ms);  // all of it fits one page of the log below
+    }
+  });
+  std::this_thread::sleep_for(300ms);
   nodes_[0]->Kill();
   const auto killed = std::chrono::steady_clock::now();
   for (const auto& [agent, health] : on_zero) {
@@ -213,6 +255,18 @@ TEST_F(ServeClusterTest, KillNineMovesItsAgentsToTheOthersWhoStillConvictASilent
         << agent << " was " << health << "; now answered by " << answers.size() << " nodes";
   }
   EXPECT_LT(std::chrono::steady_clock::now() - killed, 12s);
+  stop_load = true;
+  load.join();
+  ASSERT_GT(acked.size(), 0u);
+  ASSERT_LT(acked.size(), 10'000u);
+  auto logged = clients_[1]->Request(Method::kGet, "/api/v1/agents/loaded/executions?limit=10000",
+                                     "", Headers());
+  ASSERT_TRUE(logged.ok());
+  ASSERT_EQ(logged->status, 200) << logged->body;
+  for (const std::string& id : acked) {
+    ASSERT_NE(logged->body.find("\"" + id + "\""), std::string::npos)
+        << id << " was acknowledged (" << acked.size() << "): " << logged->body.substr(0, 400);
+  }
   // The heartbeat-silent agent is convicted by its new judge.
   std::string state;
   EXPECT_TRUE(Eventually(

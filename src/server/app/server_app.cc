@@ -36,6 +36,7 @@ Status ServerApp::Start() {
   services_->node_id = config_.NodeId();
   monitor_->AddListener(hub_.get());
   monitor_->AddListener(recorder_.get());
+  if (!config_.redis.empty()) StartClusterParts();
   subsystems_ = std::make_unique<Subsystems>(config_, *monitor_, *store_, clock_);
   if (Status s = subsystems_->Prepare(*services_); !s.ok()) return s;
   api_ = std::make_unique<ApiServer>(*services_, config_.web_root);
@@ -53,25 +54,11 @@ Status ServerApp::Start() {
                config_.redis.empty() ? "" : " redis=" + store::RedactStoreUrl(config_.redis),
                auth_->open() ? "open (organization \"default\")" : "api-keys");
 
-  if (!config_.redis.empty()) {
-    cluster::ClusterNodeOptions o;
-    o.redis_url = config_.redis;
-    o.node_id = config_.NodeId();
-    o.advertise = config_.host() + ":" + std::to_string(http_->port());
-    cluster_ = std::make_unique<cluster::ClusterNode>(o, *monitor_, *store_, *clock_);
-    if (Status s = cluster_->Start(); !s.ok()) {
+  if (cluster_) {
+    if (Status s = cluster_->Start(config_.host() + ":" + std::to_string(http_->port())); !s.ok()) {
       http_->Stop();
       return s;
     }
-    services_->cluster = cluster_.get();
-    auto endpoint = cluster::RedisEndpoint::FromUrl(config_.redis);
-    fanout_ = std::make_unique<cluster::EventFanout>(
-        *endpoint, config_.NodeId(), [this](const cluster::RelayedMessage& m) {
-          hub_->InjectRemote(m.organization_id, m.type, m.agent_id, m.data_json);
-        });
-    hub_->SetRelay([this](std::vector<cluster::RelayedMessage> messages) {
-      fanout_->Publish(std::move(messages));
-    });
     fanout_->Start();
   }
   if (Status s = Restore(); !s.ok()) {
@@ -87,6 +74,26 @@ Status ServerApp::Start() {
   services_->ready.store(true, std::memory_order_release);
   maintenance_ = std::thread([this] { Maintain(); });
   return Status::Ok();
+}
+
+// The cluster's parts exist before the server listens, so every handler sees them; they join
+// the cluster once the listening address is known.
+void ServerApp::StartClusterParts() {
+  cluster::ClusterNodeOptions o;
+  o.redis_url = config_.redis;
+  o.node_id = config_.NodeId();
+  cluster_ = std::make_unique<cluster::ClusterNode>(o, *monitor_, *store_, *clock_);
+  services_->cluster = cluster_.get();
+  // ValidateClusterConfig has checked the URL.
+  auto endpoint = cluster::RedisEndpoint::FromUrl(config_.redis);
+  fanout_ = std::make_unique<cluster::EventFanout>(
+      endpoint.ok() ? *endpoint : cluster::RedisEndpoint{}, config_.NodeId(),
+      [this](const cluster::RelayedMessage& m) {
+        hub_->InjectRemote(m.organization_id, m.type, m.agent_id, m.data_json);
+      });
+  hub_->SetRelay([this](std::vector<cluster::RelayedMessage> messages) {
+    fanout_->Publish(std::move(messages));
+  });
 }
 
 // The store's errors say what failed (the file; host and port); the URL, redacted, says which

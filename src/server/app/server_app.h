@@ -42,6 +42,7 @@ class ServerApp {
  private:
   core::Status OpenTheStore();
   core::Status DecideOpenMode();
+  void StartClusterParts();
   core::Status Restore();
   void Maintain();  // the maintenance thread: checkpoints, history, summaries, retention
   void Checkpoint(bool all);

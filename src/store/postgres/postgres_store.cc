@@ -104,6 +104,7 @@ core::Status PostgresStore::UpsertAgent(const RegisteredAgent& agent) {
                                  ") ON CONFLICT (organization_id, agent_id) DO UPDATE SET (" +
                                  kAgentColumns + ") = ROW(EXCLUDED.*)";
   const std::string depends_on = EncodeJsonStrings(agent.settings.depends_on);
+  Flush();  // Ordered after queued background writes (contract).
   PgParams p;
   BindAgent(p, agent, depends_on);
   return Run(sql, p);
@@ -111,6 +112,7 @@ core::Status PostgresStore::UpsertAgent(const RegisteredAgent& agent) {
 
 core::Status PostgresStore::DeleteAgent(std::string_view organization_id,
                                         std::string_view agent_id) {
+  Flush();  // A checkpoint queued before the deletion must not outlive it.
   PgParams p;
   p.Bind(1, organization_id);
   p.Bind(2, agent_id);
