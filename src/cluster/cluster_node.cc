@@ -72,6 +72,11 @@ Status ClusterNode::Start(const std::string& advertise) {
   sender_ = std::make_unique<InboxSender>(streams);
   receiver_ = std::make_unique<InboxReceiver>(
       streams, [this](std::vector<ForwardedEvent>& batch) { Receive(batch); });
+  RealtimeCountersOptions counters;
+  counters.endpoint = endpoint_;
+  counters.interval_ms = options_.counters_interval_ms;
+  counters_ = std::make_unique<RealtimeCounters>(counters, clock_);
+  counters_->Start();
   forwarder_ = std::thread([this] { ForwardLoop(); });
   handover_ = std::thread([this] { HandOverLoop(); });
   return Status::Ok();
@@ -102,6 +107,7 @@ void ClusterNode::Stop() {
   if (receiver_) receiver_->Stop();
   if (forwarder_.joinable()) forwarder_.join();
   if (handover_.joinable()) handover_.join();
+  if (counters_) counters_->Stop();
   if (membership_) membership_->Stop();
 }
 
@@ -148,9 +154,18 @@ MembershipView ClusterNode::View() const {
 bool ClusterNode::healthy() const { return healthy_.load(std::memory_order_acquire); }
 
 ClusterNodeStats ClusterNode::stats() const {
-  return {forwarded_.load(), forward_dropped_.load(), forward_errors_.load(), received_.load(),
-          skipped_.load(),   handovers_.load(),       gained_.load(),         lost_.load(),
-          reloaded_.load()};
+  ClusterNodeStats s;
+  s.forwarded = forwarded_.load();
+  s.forward_dropped = forward_dropped_.load();
+  s.forward_errors = forward_errors_.load();
+  s.received = received_.load();
+  s.skipped = skipped_.load();
+  s.handovers = handovers_.load();
+  s.agents_gained = gained_.load();
+  s.agents_lost = lost_.load();
+  s.reloads = reloaded_.load();
+  if (counters_) s.counters = counters_->stats();
+  return s;
 }
 
 uint64_t ClusterNode::FirstAlertNumber(uint64_t at_least) {
@@ -189,6 +204,7 @@ void ClusterNode::ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, 
 
 void ClusterNode::RouteExecutions(std::span<const core::ExecutionEvent> events,
                                   std::span<const int64_t> log_ids, bool starts) {
+  if (!starts && counters_) counters_->Add(events);
   std::shared_lock apply(apply_mu_);
   for (size_t k = 0; k < events.size(); ++k) {
     const core::ExecutionEvent& e = events[k];

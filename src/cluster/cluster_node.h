@@ -26,6 +26,7 @@
 #include "cluster/forwarded_event.h"
 #include "cluster/ingest_streams.h"
 #include "cluster/membership.h"
+#include "cluster/realtime_counters.h"
 #include "engine/monitor.h"
 #include "store/store.h"
 
@@ -37,6 +38,7 @@ struct ClusterNodeOptions {
   int ttl_ms = 3000;
   int renew_ms = 1000;
   size_t max_forward_queue = 1'000'000;  // events waiting for Redis; beyond: dropped, counted
+  int counters_interval_ms = 1000;       // how often seed 000's counters reach Redis
 };
 
 struct ClusterNodeStats {
@@ -49,6 +51,7 @@ struct ClusterNodeStats {
   uint64_t agents_gained = 0;
   uint64_t agents_lost = 0;
   uint64_t reloads = 0;  // agents restored afresh at another node's request
+  RealtimeCountersStats counters;
 };
 
 class ClusterNode final {
@@ -75,7 +78,8 @@ class ClusterNode final {
   uint64_t FirstAlertNumber(uint64_t at_least);
 
   // Acknowledged (durable) events, in ingest order: the owned ones go to the engine, the others
-  // to their owners. Never blocks on Redis.
+  // to their owners; finished ones are counted into seed 000's Redis counters here, where they
+  // were acknowledged, so each counts once. Never blocks on Redis.
   void RouteExecutions(std::span<const core::ExecutionEvent> events,
                        std::span<const int64_t> log_ids, bool starts);
   // `depths[k]`: the queue depth heartbeat k reported, if any.
@@ -122,6 +126,7 @@ class ClusterNode final {
   std::unique_ptr<Membership> membership_;
   std::unique_ptr<InboxSender> sender_;
   std::unique_ptr<InboxReceiver> receiver_;
+  std::unique_ptr<RealtimeCounters> counters_;
 
   // Shared by everything that feeds the engine; a hand-over holds it alone, so no event reaches
   // an agent while it is being restored.

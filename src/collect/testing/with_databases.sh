@@ -4,7 +4,8 @@
 # Exports VITALS_TEST_REDIS_URL, VITALS_TEST_REDIS_BAD_URL, VITALS_TEST_POSTGRES_URL and
 # VITALS_TEST_POSTGRES_BAD_URL (wrong passwords), VITALS_TEST_POSTGRES_STOP and
 # VITALS_TEST_POSTGRES_START (commands that stop and start the PostgreSQL server, for outage
-# tests), then runs "$@". PostgreSQL runs with fsync off (tests), on with VITALS_TEST_PG_FSYNC=on
+# tests), VITALS_TEST_REDIS_STOP and VITALS_TEST_REDIS_START (the same for redis-server, which
+# comes back empty: it keeps nothing on disk), then runs "$@". PostgreSQL runs with fsync off (tests), on with VITALS_TEST_PG_FSYNC=on
 # (benchmarks).
 set -euo pipefail
 PG_BIN=/usr/lib/postgresql/15/bin
@@ -21,6 +22,7 @@ as_postgres() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else 
 
 cleanup() {
   [ -n "$redis_pid" ] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null || true
+  [ -f "$work/redis.pid" ] && kill "$(cat "$work/redis.pid")" 2>/dev/null || true
   [ -f "$work/pg/postmaster.pid" ] && as_postgres "$PG_BIN/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -47,6 +49,18 @@ done
 
 export VITALS_TEST_REDIS_URL="redis://:redispw@127.0.0.1:$redis_port/0"
 export VITALS_TEST_REDIS_BAD_URL="redis://:wrong@127.0.0.1:$redis_port"
+cat >"$work/redis-stop.sh" <<STOP
+redis-cli -p $redis_port -a redispw --no-auth-warning shutdown nosave >/dev/null 2>&1
+while (exec 3<>/dev/tcp/127.0.0.1/$redis_port) 2>/dev/null; do sleep 0.05; done
+STOP
+cat >"$work/redis-start.sh" <<START
+redis-server --port $redis_port --bind 127.0.0.1 --save '' --appendonly no --daemonize yes \\
+  --pidfile $work/redis.pid --requirepass redispw --dir $work --logfile $work/redis.log || exit 1
+for _ in \$(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$redis_port) 2>/dev/null && exit 0; sleep 0.05; done
+exit 1
+START
+export VITALS_TEST_REDIS_STOP="bash $work/redis-stop.sh"
+export VITALS_TEST_REDIS_START="bash $work/redis-start.sh"
 export VITALS_TEST_POSTGRES_URL="postgresql://postgres:pgpw@127.0.0.1:$pg_port/postgres"
 export VITALS_TEST_POSTGRES_BAD_URL="postgresql://postgres:wrong@127.0.0.1:$pg_port/postgres"
 pg_ctl_as="$PG_BIN/pg_ctl"

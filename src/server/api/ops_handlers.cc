@@ -82,6 +82,13 @@ void ClusterSeries(Exposition& e, const cluster::ClusterNode& node) {
   e.Family("vitals_cluster_agents_moved_total", "counter", "Agents moved here and away.");
   e.Sample("vitals_cluster_agents_moved_total", "direction=\"in\"", st.agents_gained);
   e.Sample("vitals_cluster_agents_moved_total", "direction=\"out\"", st.agents_lost);
+  e.Family("vitals_cluster_counter_publications_total", "counter",
+           "Batches of seed 000's real-time counters sent to Redis, by outcome.");
+  e.Sample("vitals_cluster_counter_publications_total", "outcome=\"ok\"", st.counters.publications);
+  e.Sample("vitals_cluster_counter_publications_total", "outcome=\"error\"", st.counters.errors);
+  e.Family("vitals_cluster_counter_keys_dropped_total", "counter",
+           "Counter keys whose deltas were dropped while Redis was away too long.");
+  e.Sample("vitals_cluster_counter_keys_dropped_total", "", st.counters.dropped);
 }
 
 void AgentSeries(Exposition& e, const std::vector<engine::AgentSummary>& rows) {

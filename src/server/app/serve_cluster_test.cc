@@ -7,6 +7,7 @@
 #include <cstdlib>
 #include <map>
 
+#include "cluster/redis_client.h"
 #include "server/app/serve_test_support.h"
 #include "store/testing/pg_test_database.h"
 
@@ -148,6 +149,28 @@ TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
     }
   }
   EXPECT_EQ(owners.size(), 3u) << "12 agents all owned by fewer than 3 nodes";
+  // Seed 000's counters in Redis: each agent's 18 executions, counted once whichever node took
+  // them (summed over the hours, in case the run straddled one).
+  cluster::RedisClient redis(cluster::RedisEndpoint::FromUrl(redis_).value());
+  for (int a = 0; a < kAgents; ++a) {
+    int64_t total = 0, failures = 0;
+    EXPECT_TRUE(Eventually([&] {
+      total = failures = 0;
+      auto keys = redis.Command({"KEYS", "vitals:hour:{default:" + AgentName(a) + "}:*"});
+      if (!keys.ok()) return false;
+      for (const auto& key : keys->elements) {
+        auto t = redis.Command({"HGET", key.str, "total"});
+        auto f = redis.Command({"HGET", key.str, "failure"});
+        if (t.ok() && !t->is_nil()) total += std::stoll(t->str);
+        if (f.ok() && !f->is_nil()) failures += std::stoll(f->str);
+      }
+      return total == 18;
+    })) << AgentName(a)
+        << " total " << total;
+    int expected_failures = 0;
+    for (int n = 0; n < 18; ++n) expected_failures += n % (a % 4 + 2) == 0;
+    EXPECT_EQ(failures, expected_failures) << AgentName(a);
+  }
   auto metrics = clients_[0]->Request(Method::kGet, "/metrics", "", Headers());
   ASSERT_TRUE(metrics.ok());
   EXPECT_NE(metrics->body.find("vitals_cluster_members 3"), std::string::npos) << metrics->body;
