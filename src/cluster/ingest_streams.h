@@ -5,8 +5,9 @@
 //
 // Delivery is at least once: an entry is acknowledged (XACK) only after the handler returned, and
 // a node re-reads its unacknowledged entries when it starts. Handlers must therefore be
-// idempotent on the store's log id (ForwardedEvent::log_id). Streams are trimmed to about
-// `max_inbox_length` entries: the store holds every event, so an owner that was away too long
+// idempotent on the store's log id (ForwardedEvent::log_id). An entry carries up to 256 events
+// (fields "e", one encoded ForwardedEvent each). Streams are trimmed to about
+// `max_inbox_length` events: the store holds every event, so an owner that was away too long
 // restores from it rather than from its inbox.
 #pragma once
 
@@ -32,8 +33,8 @@ struct IngestStreamOptions {
   RedisEndpoint endpoint;
   std::string node_id;  // this node: the receiver reads InboxKey(node_id)
   size_t max_inbox_length = 1'000'000;
-  int read_batch = 512;  // entries per XREADGROUP
-  int block_ms = 500;    // how long one read waits for new entries (bounds Stop())
+  int read_batch = 64;  // entries per XREADGROUP (each up to 256 events)
+  int block_ms = 500;   // how long one read waits for new entries (bounds Stop())
 };
 
 // Thread-safe: one connection behind a mutex (sends are pipelined, one round trip per call).

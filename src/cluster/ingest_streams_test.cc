@@ -90,6 +90,9 @@ TEST_F(IngestStreamsTest, ReceiverGetsEventsSentToItsNodeInOrderAndOnlyThose) {
   for (size_t k = 0; k < got_b.ids.size(); ++k) EXPECT_EQ(got_b.ids[k], int64_t(k + 1));
   EXPECT_EQ(got_c.ids, std::vector<int64_t>{5000});
   EXPECT_EQ(b.stats().received, 1000u);
+  // Batched: 256 events per stream entry.
+  RedisClient raw(Endpoint());
+  EXPECT_EQ(raw.Command({"XLEN", InboxKey("node-b")})->integer, 4);
 }
 
 TEST_F(IngestStreamsTest, EventsSentWhileTheOwnerIsDownArriveWhenItStarts) {
@@ -138,12 +141,16 @@ TEST_F(IngestStreamsTest, MalformedEntriesAreCountedAndSkipped) {
   b.Start();
   RedisClient raw(Endpoint());
   ASSERT_TRUE(raw.Command({"XADD", InboxKey("node-b"), "*", "e", "not an event"}).ok());
+  // A good event beside bad ones in one entry is kept.
+  ASSERT_TRUE(raw.Command({"XADD", InboxKey("node-b"), "*", "e", EncodeForwarded(Event(2)), "x",
+                           EncodeForwarded(Event(99)), "e", "junk"})
+                  .ok());
   InboxSender sender(Options("node-a"));
   ASSERT_TRUE(sender.Send("node-b", std::vector<ForwardedEvent>{Event(3)}).ok());
-  ASSERT_TRUE(got.WaitFor(1));
+  ASSERT_TRUE(got.WaitFor(2));
   b.Stop();
-  EXPECT_EQ(got.ids, std::vector<int64_t>{3});
-  EXPECT_EQ(b.stats().malformed, 1u);
+  EXPECT_EQ(got.ids, (std::vector<int64_t>{2, 3}));
+  EXPECT_EQ(b.stats().malformed, 3u);
 }
 
 TEST_F(IngestStreamsTest, ReceiverSurvivesItsConnectionBeingKilled) {
