@@ -200,11 +200,11 @@ void ClusterNode::ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, 
   }
   Status result;
   monitor_.IngestBatch(std::span(&e, 1), std::span(&result, 1), std::span(&log_id, 1));
+  if (counters_) counters_->Add(std::span(&e, 1));
 }
 
 void ClusterNode::RouteExecutions(std::span<const core::ExecutionEvent> events,
                                   std::span<const int64_t> log_ids, bool starts) {
-  if (!starts && counters_) counters_->Add(events);
   std::shared_lock apply(apply_mu_);
   for (size_t k = 0; k < events.size(); ++k) {
     const core::ExecutionEvent& e = events[k];

@@ -78,8 +78,7 @@ class ClusterNode final {
   uint64_t FirstAlertNumber(uint64_t at_least);
 
   // Acknowledged (durable) events, in ingest order: the owned ones go to the engine, the others
-  // to their owners; finished ones are counted into seed 000's Redis counters here, where they
-  // were acknowledged, so each counts once. Never blocks on Redis.
+  // to their owners. Never blocks on Redis.
   void RouteExecutions(std::span<const core::ExecutionEvent> events,
                        std::span<const int64_t> log_ids, bool starts);
   // `depths[k]`: the queue depth heartbeat k reported, if any.
@@ -106,6 +105,9 @@ class ClusterNode final {
   void ForwardLoop();
   void Receive(std::vector<ForwardedEvent>& batch);
   void Apply(const ForwardedEvent& e);
+  // Applies an execution not yet applied (by log id) and counts a finished one into seed 000's
+  // Redis counters: only the owner counts an agent, once per log id, so each agent's keys are
+  // written by one node and a redelivery counts nothing twice.
   void ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, bool start);
   // The log id through which the agent's executions are already in the engine.
   int64_t AppliedThrough(std::string_view organization_id, std::string_view agent_id);

@@ -4,8 +4,7 @@
 // publication keeps its delta for the next tick (up to `max_keys` keys; beyond that the oldest
 // deltas are dropped and counted), so a Redis restart loses nothing the node still holds.
 //
-// The counters count acknowledged executions once each: the node that acknowledged an event adds
-// it (not the owner, which may see a redelivery). Thread-safe. Owns one thread.
+// Thread-safe. Owns one thread.
 #pragma once
 
 #include <atomic>
