@@ -28,5 +28,11 @@ echo "== PostgreSQL store (issue 16): durable ingest beside psql's \\copy, serve
 VITALS_TEST_PG_FSYNC=on bash "$(dirname "$0")/../src/collect/testing/with_databases.sh" \
   "$build/src/store/postgres/postgres_ingest_bench" 300000 3
 echo
+echo "== cluster (issue 16): durable ingest through 1, 2, 3 nodes sharing PostgreSQL + Redis"
+for nodes in 1 2 3; do  # each in fresh servers: a node joining restores from the log
+  VITALS_TEST_PG_FSYNC=on bash "$(dirname "$0")/../src/collect/testing/with_databases.sh" \
+    "$build/src/server/app/serve_cluster_bench" --seconds 15 --nodes "$nodes"
+done
+echo
 echo "== single-event POSTs vs nginx (wrk, 64 connections, keep-alive)"
 bash "$(dirname "$0")/bench/http-vs-nginx.sh" "$build" 10 5

@@ -2,7 +2,8 @@
 // and one redis-server (issue 16), all on this machine; run by `make bench` under
 // with_databases.sh (which exports VITALS_TEST_POSTGRES_URL and VITALS_TEST_REDIS_URL).
 // Six writers send batches of 1,000 executions round-robin over the nodes for --seconds.
-// Usage: serve_cluster_bench [--seconds N] [--nodes 1,2,3]
+// Usage: serve_cluster_bench [--seconds N] [--nodes 1,2,3] (make bench runs each count against
+// fresh servers: runs in one database see the earlier runs' log when nodes restore agents)
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
