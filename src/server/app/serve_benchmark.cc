@@ -63,26 +63,12 @@ void Ingest(int seconds) {
   std::mt19937_64 rng(1);
   for (int i = 0; i < 24; ++i) bodies.push_back(Batch(rng, kAgents, kBatch));
   std::atomic<bool> stop{false};
-  std::atomic<uint64_t> accepted{0}, refused{0}, failed{0};
+  IngestTally tally;
   std::vector<std::thread> writers;
   const auto start = Clock::now();
   for (int w = 0; w < kWriters; ++w) {
-    writers.emplace_back([&, w] {
-      HttpClient c("127.0.0.1", server.port());
-      std::string body;
-      for (size_t i = static_cast<size_t>(w); !stop.load(); i += kWriters) {
-        Stamp(bodies[i % bodies.size()], i, body);
-        auto r = c.Request(Method::kPost, "/api/v1/executions", body, Json(), 30s);
-        if (!r.ok()) {
-          ++failed;
-        } else if (r->status == 200) {
-          accepted += kBatch;
-        } else {
-          ++refused;  // 429/503: backpressure; the writer retries with the next batch
-          std::this_thread::sleep_for(5ms);
-        }
-      }
-    });
+    writers.emplace_back(
+        [&, w] { WriteBatches(server.port(), bodies, w, kWriters, 0, kBatch, stop, tally); });
   }
   std::vector<double> query_ms;
   std::thread reader([&] {
@@ -102,9 +88,9 @@ void Ingest(int seconds) {
   std::printf(
       "ingest_http_batched  events_per_s=%.0f  seconds=%.1f  batches_refused=%llu  "
       "errors=%llu\n",
-      static_cast<double>(accepted.load()) / secs, secs,
-      static_cast<unsigned long long>(refused.load()),
-      static_cast<unsigned long long>(failed.load()));
+      static_cast<double>(tally.accepted.load()) / secs, secs,
+      static_cast<unsigned long long>(tally.refused.load()),
+      static_cast<unsigned long long>(tally.failed.load()));
   std::printf(
       "recent_executions_query_while_ingesting  p50_ms=%.2f  p99_ms=%.2f  max_ms=%.2f  "
       "samples=%zu\n",

@@ -39,26 +39,14 @@ void Run(int nodes, int seconds, const std::string& store, const std::string& re
   std::mt19937_64 rng(static_cast<uint64_t>(nodes));
   for (int i = 0; i < 24; ++i) bodies.push_back(Batch(rng, kAgents, kBatch));
   std::atomic<bool> stop{false};
-  std::atomic<uint64_t> accepted{0}, refused{0}, failed{0};
+  IngestTally tally;
   std::vector<std::thread> writers;
   const auto start = Clock::now();
   for (int w = 0; w < kWriters; ++w) {
+    // Serials distinct across runs in one database, which keeps every earlier run's rows.
     writers.emplace_back([&, w] {
-      HttpClient c("127.0.0.1", servers[static_cast<size_t>(w % nodes)]->port());
-      std::string body;
-      // Serials distinct across runs: the shared store keeps every earlier run's rows.
-      for (uint64_t i = static_cast<uint64_t>(w); !stop.load(); i += kWriters) {
-        Stamp(bodies[i % bodies.size()], static_cast<uint64_t>(nodes) * 1'000'000'000 + i, body);
-        auto r = c.Request(Method::kPost, "/api/v1/executions", body, Json(), 30s);
-        if (!r.ok()) {
-          ++failed;
-        } else if (r->status == 200) {
-          accepted += kBatch;
-        } else {
-          ++refused;
-          std::this_thread::sleep_for(5ms);
-        }
-      }
+      WriteBatches(servers[static_cast<size_t>(w % nodes)]->port(), bodies, w, kWriters,
+                   static_cast<uint64_t>(nodes) * 1'000'000'000, kBatch, stop, tally);
     });
   }
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
@@ -67,9 +55,9 @@ void Run(int nodes, int seconds, const std::string& store, const std::string& re
   const double secs = std::chrono::duration<double>(Clock::now() - start).count();
   std::printf(
       "cluster_ingest nodes=%d  events_per_s=%.0f  seconds=%.1f  refused=%llu  errors=%llu\n",
-      nodes, static_cast<double>(accepted.load()) / secs, secs,
-      static_cast<unsigned long long>(refused.load()),
-      static_cast<unsigned long long>(failed.load()));
+      nodes, static_cast<double>(tally.accepted.load()) / secs, secs,
+      static_cast<unsigned long long>(tally.refused.load()),
+      static_cast<unsigned long long>(tally.failed.load()));
   std::fflush(stdout);
 }
 

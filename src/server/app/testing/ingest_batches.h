@@ -2,10 +2,13 @@
 // stamped into every execution_id per send so no request repeats one.
 #pragma once
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
 #include <cstring>
 #include <random>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "server/http/http_client.h"
@@ -52,6 +55,32 @@ inline Headers Json() {
   Headers h;
   h.Add("Content-Type", "application/json");
   return h;
+}
+
+struct IngestTally {
+  std::atomic<uint64_t> accepted{0}, refused{0}, failed{0};
+};
+
+// Writer `w` of `writers`: posts `bodies` in turn, each with a fresh serial (`serial_base` +
+// its turn), to 127.0.0.1:`port` until `stop`; counts accepted events and refused or failed
+// batches. 429/503 are backpressure: the writer pauses briefly and goes on with the next batch.
+inline void WriteBatches(uint16_t port, const std::vector<BatchTemplate>& bodies, size_t w,
+                         size_t writers, uint64_t serial_base, uint64_t batch_size,
+                         const std::atomic<bool>& stop, IngestTally& tally) {
+  HttpClient c("127.0.0.1", port);
+  std::string body;
+  for (uint64_t i = w; !stop.load(); i += writers) {
+    Stamp(bodies[i % bodies.size()], serial_base + i, body);
+    auto r = c.Request(Method::kPost, "/api/v1/executions", body, Json(), std::chrono::seconds(30));
+    if (!r.ok()) {
+      ++tally.failed;
+    } else if (r->status == 200) {
+      tally.accepted += batch_size;
+    } else {
+      ++tally.refused;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 }  // namespace vitals::server::testing
