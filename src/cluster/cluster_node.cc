@@ -147,6 +147,11 @@ std::optional<ClusterNode::Owner> ClusterNode::RemoteOwner(std::string_view org,
   return Owner{owner, std::move(address)};
 }
 
+void ClusterNode::ForgetAddress(const std::string& node_id) {
+  std::lock_guard lock(addresses_mu_);
+  addresses_.erase(node_id);
+}
+
 MembershipView ClusterNode::View() const {
   return membership_ ? membership_->View() : MembershipView{};
 }

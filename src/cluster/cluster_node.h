@@ -93,6 +93,9 @@ class ClusterNode final {
     std::string address;
   };
   std::optional<Owner> RemoteOwner(std::string_view organization_id, std::string_view agent_id);
+  // Drops the cached address of `node_id` (it did not answer there: it may have restarted on
+  // another port), so the next RemoteOwner reads its membership record again.
+  void ForgetAddress(const std::string& node_id);
 
   MembershipView View() const;
   bool healthy() const;  // the last membership renewal reached Redis

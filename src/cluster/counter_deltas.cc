@@ -75,26 +75,27 @@ void CounterDeltas::Add(const core::ExecutionEvent& e, core::Timestamp now) {
   CounterTotals& m = minutes_[{tag, MinuteBucket(e.timestamp)}];
   Count(m, e);
   const core::SketchMapping& mapping = core::SketchMapping::Default();
-  ++m.latency_bins[e.latency_ms >= core::SketchMapping::kMinIndexable
-                       ? std::to_string(mapping.Index(e.latency_ms))
-                       : std::string("z")];
+  ++m.latency_bins[e.latency_ms >= core::SketchMapping::kMinIndexable ? mapping.Index(e.latency_ms)
+                                                                      : kZeroBin];
+}
+
+void CounterDeltas::MergeTable(Table& into, Table& from) {
+  for (auto& [key, t] : from) {
+    CounterTotals& m = into[key];
+    m.total += t.total;
+    m.success += t.success;
+    m.failure += t.failure;
+    m.latency_sum += t.latency_sum;
+    m.cost_sum += t.cost_sum;
+    m.tokens += t.tokens;
+    for (const auto& [bin, n] : t.latency_bins) m.latency_bins[bin] += n;
+  }
+  from.clear();
 }
 
 void CounterDeltas::Merge(CounterDeltas&& other) {
-  for (Table* mine : {&minutes_, &hours_}) {
-    Table& theirs = mine == &minutes_ ? other.minutes_ : other.hours_;
-    for (auto& [key, t] : theirs) {
-      CounterTotals& m = (*mine)[key];
-      m.total += t.total;
-      m.success += t.success;
-      m.failure += t.failure;
-      m.latency_sum += t.latency_sum;
-      m.cost_sum += t.cost_sum;
-      m.tokens += t.tokens;
-      for (auto& [bin, n] : t.latency_bins) m.latency_bins[bin] += n;
-    }
-    theirs.clear();
-  }
+  MergeTable(minutes_, other.minutes_);
+  MergeTable(hours_, other.hours_);
 }
 
 void CounterDeltas::Emit(const Table& table, std::string_view kind, int ttl,
@@ -115,16 +116,21 @@ void CounterDeltas::Emit(const Table& table, std::string_view kind, int ttl,
     if (t.latency_bins.empty()) continue;
     const std::string bins = "vitals:latency:" + key.first + ":" + key.second;
     for (const auto& [bin, n] : t.latency_bins) {
-      out.push_back({"HINCRBY", bins, bin, std::to_string(n)});
+      out.push_back(
+          {"HINCRBY", bins, bin == kZeroBin ? "z" : std::to_string(bin), std::to_string(n)});
     }
     out.push_back({"EXPIRE", bins, expire});
   }
 }
 
-std::vector<std::vector<std::string>> CounterDeltas::TakeCommands() {
-  std::vector<std::vector<std::string>> out;
+void CounterDeltas::AppendCommands(std::vector<std::vector<std::string>>& out) const {
   Emit(minutes_, "minute", kMinuteTtlSeconds, out);
   Emit(hours_, "hour", kHourTtlSeconds, out);
+}
+
+std::vector<std::vector<std::string>> CounterDeltas::TakeCommands() {
+  std::vector<std::vector<std::string>> out;
+  AppendCommands(out);
   minutes_.clear();
   hours_.clear();
   return out;

@@ -27,6 +27,7 @@ namespace vitals::cluster {
 
 inline constexpr int kMinuteTtlSeconds = 600;
 inline constexpr int kHourTtlSeconds = 7200;
+inline constexpr int32_t kZeroBin = INT32_MIN;  // the field "z"
 
 struct CounterTotals {
   int64_t total = 0;
@@ -35,7 +36,7 @@ struct CounterTotals {
   double latency_sum = 0;
   double cost_sum = 0;
   int64_t tokens = 0;
-  std::map<std::string, int64_t> latency_bins;  // only for minutes
+  std::map<int32_t, int64_t> latency_bins;  // only for minutes; kZeroBin below 1 us
 };
 
 class CounterDeltas {
@@ -47,7 +48,10 @@ class CounterDeltas {
   void Merge(CounterDeltas&& other);
   bool empty() const { return minutes_.empty() && hours_.empty(); }
   size_t keys() const { return minutes_.size() + hours_.size(); }
-  // One pipeline: HINCRBY/HINCRBYFLOAT per field and an EXPIRE per key. Leaves this empty.
+  // Appends the commands that apply these deltas to `out`: HINCRBY/HINCRBYFLOAT per field and
+  // an EXPIRE per key.
+  void AppendCommands(std::vector<std::vector<std::string>>& out) const;
+  // The same commands, leaving this empty.
   std::vector<std::vector<std::string>> TakeCommands();
 
   // "vitals:minute:{org:agent}:202612061305" and friends; exposed for tests and readers.
@@ -60,6 +64,7 @@ class CounterDeltas {
   using Table = std::map<std::pair<std::string, std::string>, CounterTotals>;
   static void Emit(const Table& table, std::string_view kind, int ttl,
                    std::vector<std::vector<std::string>>& out);
+  static void MergeTable(Table& into, Table& from);
 
   Table minutes_;
   Table hours_;

@@ -104,9 +104,11 @@ core::Result<size_t> InboxReceiver::ReadOnce(RedisClient& client, const std::str
       continue;
     }
     for (size_t f = 0; f < fields.size(); f += 2) {
-      auto decoded = fields[f].str == kField
-                         ? DecodeForwarded(fields[f + 1].str)
-                         : core::Result<ForwardedEvent>(core::Status::InvalidArgument("field"));
+      if (fields[f].str != kField) {
+        ++malformed_;
+        continue;
+      }
+      auto decoded = DecodeForwarded(fields[f + 1].str);
       if (!decoded.ok()) {
         ++malformed_;
         continue;

@@ -62,12 +62,11 @@ void RealtimeCounters::PublishOnce(RedisClient& redis) {
     if (pending_.empty()) return;
     std::swap(batch, pending_);
   }
-  CounterDeltas kept = batch;  // given back if the batch does not reach Redis
-  auto commands = batch.TakeCommands();
-  const size_t count = commands.size();
   // One transaction: a batch is counted entirely or not at all, so a retry never counts twice
   // (short of the connection dying between EXEC and its reply).
-  commands.insert(commands.begin(), {"MULTI"});
+  std::vector<RedisCommand> commands = {{"MULTI"}};
+  batch.AppendCommands(commands);
+  const size_t count = commands.size() - 1;
   commands.push_back({"EXEC"});
   auto replies = redis.Pipeline(commands);
   if (replies.ok() && !replies->empty() && !replies->back().is_nil() &&
@@ -78,9 +77,9 @@ void RealtimeCounters::PublishOnce(RedisClient& redis) {
     return;
   }
   errors_.fetch_add(1, std::memory_order_relaxed);
-  std::lock_guard lock(mu_);
-  kept.Merge(std::move(pending_));
-  pending_ = std::move(kept);
+  std::lock_guard lock(mu_);  // the batch goes back, ahead of what came in meanwhile
+  batch.Merge(std::move(pending_));
+  pending_ = std::move(batch);
 }
 
 RealtimeCountersStats RealtimeCounters::stats() const {

@@ -5,8 +5,8 @@
 # VITALS_TEST_POSTGRES_BAD_URL (wrong passwords), VITALS_TEST_POSTGRES_STOP and
 # VITALS_TEST_POSTGRES_START (commands that stop and start the PostgreSQL server, for outage
 # tests), VITALS_TEST_REDIS_STOP and VITALS_TEST_REDIS_START (the same for redis-server, which
-# comes back empty: it keeps nothing on disk), then runs "$@". PostgreSQL runs with fsync off (tests), on with VITALS_TEST_PG_FSYNC=on
-# (benchmarks).
+# comes back empty: it keeps nothing on disk), then runs "$@". PostgreSQL runs with fsync off
+# (tests), on with VITALS_TEST_PG_FSYNC=on (benchmarks).
 set -euo pipefail
 PG_BIN=/usr/lib/postgresql/15/bin
 command -v redis-server >/dev/null || { echo "with_databases: redis-server missing" >&2; exit 1; }

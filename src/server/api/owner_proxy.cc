@@ -67,10 +67,12 @@ bool OwnerProxy::MaybeProxy(const HttpRequest& request, const Route& route,
   }
   headers.Add(std::string(kForwardedHeader), node_.node_id());
   auto task = [host, port, method = request.method, target = request.target, body = request.body,
-               headers = std::move(headers), node = owner->node_id, respond = std::move(respond)] {
+               headers = std::move(headers), node = owner->node_id, respond = std::move(respond),
+               this] {
     HttpClient client(host, port);
     auto r = client.Request(method, target, body, headers, std::chrono::seconds(5));
     if (!r.ok()) {
+      node_.ForgetAddress(node);
       HttpResponse failed = HttpResponse::Error(
           503, "the node that judges this agent (" + node + ") did not answer; retry shortly");
       failed.headers.emplace_back("Retry-After", "1");
