@@ -63,8 +63,10 @@ Status ClusterNode::Start(const std::string& advertise) {
   {
     std::unique_lock lock(view_mu_);
     members_ = view.members;
+    seen_joins_ = view.joins;
   }
   applied_members_ = view.members;
+  applied_epoch_ = view.epoch;
   healthy_ = true;
   IngestStreamOptions streams;
   streams.endpoint = endpoint_;
@@ -84,6 +86,7 @@ Status ClusterNode::Start(const std::string& advertise) {
 
 void ClusterNode::Restored(int64_t replayed_through) {
   restored_through_.store(replayed_through, std::memory_order_release);
+  Claim(monitor_.AgentKeys(), applied_epoch_);  // the hand-over thread waits for restored_
   {
     std::lock_guard lock(handover_mu_);
     restored_ = true;
@@ -169,6 +172,8 @@ ClusterNodeStats ClusterNode::stats() const {
   s.agents_gained = gained_.load();
   s.agents_lost = lost_.load();
   s.reloads = reloaded_.load();
+  s.claims = claims_.load();
+  s.claims_refused = claims_refused_.load();
   if (counters_) s.counters = counters_->stats();
   return s;
 }
@@ -342,14 +347,20 @@ void ClusterNode::OnChange(const MembershipView& view) {
   healthy_.store(view.healthy, std::memory_order_release);
   // While Redis is unreachable the last members stand: nobody is declared dead for it.
   if (!view.healthy || view.members.empty()) return;
+  bool missed = false;
   {
     std::unique_lock lock(view_mu_);
-    if (members_ == view.members) return;
+    // Registered again: this node was out of the cluster (its key expired while it was cut off
+    // or paused), so its agents may have been judged and claimed elsewhere meanwhile.
+    missed = view.joins > seen_joins_;
+    seen_joins_ = view.joins;
+    if (members_ == view.members && !missed) return;
     members_ = view.members;
   }
   {
     std::lock_guard lock(handover_mu_);
-    pending_members_ = view.members;
+    const bool missed_before = pending_view_.has_value() && pending_view_->missed;
+    pending_view_ = PendingView{view.members, view.epoch, missed || missed_before};
   }
   handover_cv_.notify_all();
 }
@@ -357,37 +368,32 @@ void ClusterNode::OnChange(const MembershipView& view) {
 void ClusterNode::HandOverLoop() {
   pthread_setname_np(pthread_self(), "vitals-handover");
   for (;;) {
-    std::vector<std::string> after;
-    std::vector<std::pair<std::string, std::string>> reloads;
-    bool moved = false;
+    std::optional<PendingView> view;
+    AgentKeys reloads;
     {
       std::unique_lock lock(handover_mu_);
       handover_cv_.wait(lock, [this] {
         std::lock_guard stop(forward_mu_);
-        return stopping_ || (restored_ && (pending_members_.has_value() || !reloads_.empty()));
+        return stopping_ || (restored_ && (pending_view_.has_value() || !reloads_.empty()));
       });
       {
         std::lock_guard stop(forward_mu_);
         if (stopping_) return;
       }
       reloads.swap(reloads_);
-      if (pending_members_) {
-        after = std::move(*pending_members_);
-        pending_members_.reset();
-        moved = true;
-      }
+      view.swap(pending_view_);
     }
-    if (moved) {
-      HandOver(applied_members_, after);
-      applied_members_ = std::move(after);
+    if (view) {
+      HandOver(applied_members_, *view);
+      applied_members_ = std::move(view->members);
     }
     if (!reloads.empty()) Reload(std::move(reloads));
   }
 }
 
-void ClusterNode::HandOver(const std::vector<std::string>& before,
-                           const std::vector<std::string>& after) {
+void ClusterNode::HandOver(const std::vector<std::string>& before, const PendingView& view) {
   const std::string& self = options_.node_id;
+  const std::vector<std::string>& after = view.members;
   std::unique_lock apply(apply_mu_);
   // Agents that left: out of the engine, and their new owner asked to restore them afresh, since
   // this node may have applied their events while its view was behind (the owner then missed
@@ -406,37 +412,63 @@ void ClusterNode::HandOver(const std::vector<std::string>& before,
   }
   const AgentFilter take = [&](std::string_view org, std::string_view agent) {
     return cluster::OwnerOf(org, agent, after) == self &&
-           cluster::OwnerOf(org, agent, before) != self;
+           (view.missed || cluster::OwnerOf(org, agent, before) != self);
   };
-  size_t gained = 0;
-  auto restored = RestoreFresh(take, &gained);
+  AgentKeys moved;
+  auto restored = RestoreFresh(take, &moved);
   if (!restored.ok()) return;
+  applied_epoch_ = view.epoch;
+  Claim(moved, view.epoch);
+  const size_t gained = moved.size();
   handovers_.fetch_add(1, std::memory_order_relaxed);
   gained_.fetch_add(restored->agents, std::memory_order_relaxed);
   lost_.fetch_add(lost, std::memory_order_relaxed);
   std::fprintf(stderr,
-               "vitals cluster: members now %zu; %zu agents moved here (%zu log rows replayed), "
-               "%zu moved away\n",
-               after.size(), gained, restored->replayed, lost);
+               "vitals cluster: members now %zu (epoch %llu); %zu agents %s here (%zu log rows "
+               "replayed), %zu moved away\n",
+               after.size(), static_cast<unsigned long long>(view.epoch), gained,
+               view.missed ? "restored afresh after missed views" : "moved", restored->replayed,
+               lost);
 }
 
-void ClusterNode::Reload(std::vector<std::pair<std::string, std::string>> agents) {
+void ClusterNode::Reload(AgentKeys agents) {
   std::unordered_set<std::string> keys;
   for (const auto& [org, agent] : agents) {
     if (Owns(org, agent)) keys.insert(Key(org, agent));
   }
   if (keys.empty()) return;
   std::unique_lock apply(apply_mu_);
-  size_t n = 0;
+  AgentKeys restored_keys;
   auto restored =
       RestoreFresh([&keys](std::string_view org,
                            std::string_view agent) { return keys.count(Key(org, agent)) != 0; },
-                   &n);
-  if (restored.ok()) reloaded_.fetch_add(keys.size(), std::memory_order_relaxed);
+                   &restored_keys);
+  if (!restored.ok()) return;
+  reloaded_.fetch_add(keys.size(), std::memory_order_relaxed);
+  Claim(restored_keys, applied_epoch_);
+}
+
+void ClusterNode::Claim(const AgentKeys& agents, uint64_t epoch) {
+  if (agents.empty()) return;
+  auto claimed = store_.ClaimAgents(options_.node_id, epoch, agents);
+  if (!claimed.ok()) {
+    std::fprintf(stderr, "vitals cluster: claiming %zu agents failed: %s\n", agents.size(),
+                 claimed.status().message().c_str());
+    return;
+  }
+  claims_.fetch_add(*claimed, std::memory_order_relaxed);
+  if (*claimed < agents.size()) {
+    const size_t refused = agents.size() - *claimed;
+    claims_refused_.fetch_add(refused, std::memory_order_relaxed);
+    std::fprintf(stderr,
+                 "vitals cluster: %zu agents are claimed under an epoch after %llu; this node's "
+                 "view is behind\n",
+                 refused, static_cast<unsigned long long>(epoch));
+  }
 }
 
 core::Result<RestoreResult> ClusterNode::RestoreFresh(const AgentFilter& take,
-                                                      size_t* restored_keys) {
+                                                      AgentKeys* restored_keys) {
   // What the engine holds of them (events applied before the hand-over) is dropped: the restore
   // replays every stored execution after their checkpoints, those included.
   for (const auto& [org, agent] : monitor_.AgentKeys()) {
@@ -461,7 +493,12 @@ core::Result<RestoreResult> ClusterNode::RestoreFresh(const AgentFilter& take,
     std::lock_guard lock(thresholds_mu_);
     for (const std::string& key : seen) handover_through_[key] = restored->replayed_through;
   }
-  *restored_keys = seen.size();
+  restored_keys->clear();
+  restored_keys->reserve(seen.size());
+  for (const std::string& key : seen) {
+    const size_t cut = key.find('\x1f');
+    restored_keys->emplace_back(key.substr(0, cut), key.substr(cut + 1));
+  }
   return restored;
 }
 

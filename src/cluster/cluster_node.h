@@ -6,6 +6,14 @@
 // them, the hand-over time credited to their heartbeat trackers); agents it loses leave its
 // engine, so an agent is judged by one node.
 //
+// Fencing: the agents a node restores (at start, at a hand-over) are claimed in the store under
+// the membership epoch of the view it restored them for (Store::ClaimAgents), so a deposed owner
+// that has not seen the change yet — cut off from Redis, paused — has its health, alert and
+// checkpoint writes for them refused. A node that finds it had to register again (its key
+// expired: it was out of the cluster, its agents may have been judged elsewhere and given back)
+// restores and claims every agent it owns afresh. Before the others drop a cut-off node (up to a
+// TTL and a renewal), it stays the owner and judges on what it has: fencing starts with the claim.
+//
 // Thread-safe. Owns four threads: membership, the inbox receiver, the forwarder, the hand-over.
 #pragma once
 
@@ -50,7 +58,9 @@ struct ClusterNodeStats {
   uint64_t handovers = 0;        // membership changes that moved agents
   uint64_t agents_gained = 0;
   uint64_t agents_lost = 0;
-  uint64_t reloads = 0;  // agents restored afresh at another node's request
+  uint64_t reloads = 0;         // agents restored afresh at another node's request
+  uint64_t claims = 0;          // agents claimed in the store (fencing the others' writes)
+  uint64_t claims_refused = 0;  // claims the store refused: a later epoch's owner holds them
   RealtimeCountersStats counters;
 };
 
@@ -114,14 +124,25 @@ class ClusterNode final {
   void ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, bool start);
   // The log id through which the agent's executions are already in the engine.
   int64_t AppliedThrough(std::string_view organization_id, std::string_view agent_id);
+  using AgentKeys = std::vector<std::pair<std::string, std::string>>;
+  struct PendingView {
+    std::vector<std::string> members;
+    uint64_t epoch = 0;
+    bool missed = false;  // this node was out of the cluster since the last view applied
+  };
   void OnChange(const MembershipView& view);
   void HandOverLoop();
-  void HandOver(const std::vector<std::string>& before, const std::vector<std::string>& after);
-  // Restores `keys` (Key(org, agent)) afresh from the store.
-  void Reload(std::vector<std::pair<std::string, std::string>> agents);
+  // Moves agents from `before` to `view`'s members; with view.missed every owned agent is
+  // restored afresh, not only those gained.
+  void HandOver(const std::vector<std::string>& before, const PendingView& view);
+  // Restores `agents` afresh from the store.
+  void Reload(AgentKeys agents);
   // Restores what `take` accepts after dropping those agents' engine state; the agents' log ids
-  // through the replay's end count as applied. Under the exclusive apply lock.
-  core::Result<RestoreResult> RestoreFresh(const AgentFilter& take, size_t* restored_keys);
+  // through the replay's end count as applied; `restored` gets their keys. Under the exclusive
+  // apply lock.
+  core::Result<RestoreResult> RestoreFresh(const AgentFilter& take, AgentKeys* restored);
+  // Claims `agents` in the store under `epoch` (see Fencing above). Blocks on the store.
+  void Claim(const AgentKeys& agents, uint64_t epoch);
 
   const ClusterNodeOptions options_;
   engine::Monitor& monitor_;
@@ -138,6 +159,7 @@ class ClusterNode final {
   std::shared_mutex apply_mu_;
   mutable std::shared_mutex view_mu_;
   std::vector<std::string> members_;  // guarded by view_mu_: whom ownership is computed over
+  uint64_t seen_joins_ = 0;           // guarded by view_mu_: the last view's joins
   std::atomic<bool> healthy_{false};
   std::mutex addresses_mu_;
   std::unordered_map<std::string, std::string> addresses_;  // guarded by addresses_mu_
@@ -149,10 +171,11 @@ class ClusterNode final {
 
   std::mutex handover_mu_;
   std::condition_variable handover_cv_;
-  std::optional<std::vector<std::string>> pending_members_;  // guarded by handover_mu_
+  std::optional<PendingView> pending_view_;   // guarded by handover_mu_
   std::vector<std::string> applied_members_;  // the hand-over thread's: last moved to
+  uint64_t applied_epoch_ = 0;                // the hand-over thread's: the epoch claims carry
   bool restored_ = false;                     // guarded by handover_mu_
-  std::vector<std::pair<std::string, std::string>> reloads_;  // guarded by handover_mu_
+  AgentKeys reloads_;                         // guarded by handover_mu_
 
   // Received executions at or below these log ids are already in the engine (by a restore).
   std::atomic<int64_t> restored_through_{0};
@@ -160,7 +183,8 @@ class ClusterNode final {
   std::unordered_map<std::string, int64_t> handover_through_;  // guarded by thresholds_mu_
 
   std::atomic<uint64_t> forwarded_{0}, forward_dropped_{0}, forward_errors_{0}, received_{0},
-      skipped_{0}, handovers_{0}, gained_{0}, lost_{0}, reloaded_{0};
+      skipped_{0}, handovers_{0}, gained_{0}, lost_{0}, reloaded_{0}, claims_{0},
+      claims_refused_{0};
   std::thread forwarder_;
   std::thread handover_;
 };

@@ -9,20 +9,23 @@ namespace {
 
 // KEYS: members index, this node's key, epoch, epoch's member list.
 // ARGV: node id, ttl ms, info, highest epoch this node saw, "join" | "leave".
-// Returns {epoch, {members...}} (members unsorted; the caller sorts bytewise). The member lists
-// are compared as sets: Lua's string order follows the server's locale, so no sorting in Lua.
-// Why a sorted set and not SCAN over vitals:node:*: SCAN walks the whole keyspace (the agents'
-// real-time counters live there too) in many round trips and is no snapshot; KEYS blocks Redis.
-// The index read inside one script is a consistent snapshot, and the epoch's compare-and-bump
-// happens in the same atomic step. The node keys stay authoritative: an index entry without its
-// key is dropped, so deleting a node's key evicts it.
+// Returns {epoch, {members...}, registered} (members unsorted; the caller sorts bytewise;
+// registered: 1 when this node's key was absent before a join, i.e. it was not a member). The
+// member lists are compared as sets: Lua's string order follows the server's locale, so no sorting
+// in Lua. Why a sorted set and not SCAN over vitals:node:*: SCAN walks the whole keyspace (the
+// agents' real-time counters live there too) in many round trips and is no snapshot; KEYS blocks
+// Redis. The index read inside one script is a consistent snapshot, and the epoch's
+// compare-and-bump happens in the same atomic step. The node keys stay authoritative: an index
+// entry without its key is dropped, so deleting a node's key evicts it.
 constexpr const char* kScript = R"lua(
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
+local registered = 0
 if ARGV[5] == 'leave' then
   redis.call('DEL', KEYS[2])
   redis.call('ZREM', KEYS[1], ARGV[1])
 else
+  registered = 1 - redis.call('EXISTS', KEYS[2])
   redis.call('SET', KEYS[2], ARGV[3], 'PX', ARGV[2])
   redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 end
@@ -52,7 +55,7 @@ if changed or epoch < known then
   redis.call('SET', KEYS[3], string.format('%d', epoch))
   redis.call('SET', KEYS[4], table.concat(members, '\n'))
 end
-return {epoch, members}
+return {epoch, members, registered}
 )lua";
 
 core::Status Validate(const MembershipOptions& o) {
@@ -140,8 +143,9 @@ core::Result<MembershipView> Membership::Exchange(std::string_view mode, uint64_
   if (reply->is_error()) {
     return core::Status::Unavailable("redis refused membership: " + reply->str);
   }
-  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 2 ||
-      reply->elements[0].type != RedisReply::Type::kInteger) {
+  if (reply->type != RedisReply::Type::kArray || reply->elements.size() != 3 ||
+      reply->elements[0].type != RedisReply::Type::kInteger ||
+      reply->elements[2].type != RedisReply::Type::kInteger) {
     return core::Status::Internal("membership: unexpected reply from redis");
   }
   MembershipView view;
@@ -150,6 +154,7 @@ core::Result<MembershipView> Membership::Exchange(std::string_view mode, uint64_
   std::sort(view.members.begin(), view.members.end());
   view.members.erase(std::unique(view.members.begin(), view.members.end()), view.members.end());
   view.healthy = true;
+  view.joins = reply->elements[2].integer != 0 ? 1 : 0;  // Run() adds the earlier ones
   return view;
 }
 
@@ -180,6 +185,7 @@ void Membership::Run() {
     auto got = Exchange("join", last.epoch);
     if (got.ok()) {
       ++renewals_;
+      got->joins += last.joins;
       Publish(std::move(*got));
     } else {
       ++failures_;

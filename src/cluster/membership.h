@@ -58,6 +58,10 @@ struct MembershipView {
   std::vector<std::string> members;  // sorted, unique; includes this node when healthy
   uint64_t epoch = 0;                // 0 until the first successful renewal
   bool healthy = false;              // the last renewal reached Redis
+  // How often this node registered: 1 after its first renewal, one more each time a renewal
+  // found its key gone (it had expired, or an operator evicted the node) — while it was out,
+  // other nodes may have taken its agents over.
+  uint64_t joins = 0;
 
   bool operator==(const MembershipView&) const = default;
 };

@@ -112,9 +112,12 @@ TEST_F(MembershipTest, SilentMemberExpiresAndRejoiningRaisesTheEpochAgain) {
   ASSERT_TRUE(WaitUntil([&] { return Agree(AB(), {"a", "b"}); }));
   const uint64_t two = nodes_[0]->View().epoch;
   EXPECT_GT(two, three);
+  EXPECT_EQ(nodes_[2]->View().joins, 1u);
   nodes_[2]->Resume();  // its key expired: it registers again
   ASSERT_TRUE(WaitUntil([&] { return Agree(All(), {"a", "b", "c"}); }));
   EXPECT_GT(nodes_[0]->View().epoch, two);
+  EXPECT_EQ(nodes_[2]->View().joins, 2u);  // it knows it was out
+  EXPECT_EQ(nodes_[0]->View().joins, 1u);
 }
 
 TEST_F(MembershipTest, RestartAfterStopRejoinsWithALargerEpoch) {

@@ -75,6 +75,7 @@ core::Result<std::unique_ptr<Store>> OpenStore(const StoreLocation& location,
     PostgresOptions o;
     o.url = location.postgres_url;
     o.clock = options.clock;
+    o.writer_node = options.writer_node;
     return OpenPostgresStore(o);
   }
   SqliteOptions o;

@@ -40,6 +40,9 @@ std::string RedactStoreUrl(std::string_view url);
 struct StoreOpenOptions {
   std::string synchronous = "full";    // SQLite only: "full" or "normal"
   const core::Clock* clock = nullptr;  // defaults to the system clock
+  // PostgreSQL only: the cluster node whose background writes these are, fenced by its agents'
+  // claims (Store::ClaimAgents); empty: not fenced.
+  std::string writer_node;
 };
 
 // Opens the store at `location` with OpenSqliteStore or OpenPostgresStore; their errors pass

@@ -83,6 +83,19 @@ class Store {
   // Appends one delivery attempt to the delivery log.
   virtual core::Status RecordDelivery(const DeliveryRecord& delivery) = 0;
 
+  // ---- Fencing: which cluster node owns an agent (issue 16) ----
+  // Records `node_id` as the owner of each agent (organization, agent) under the membership
+  // `epoch`, unless the agent is held by a claim of a later epoch, or of the same epoch by another
+  // node. Returns how many of the (distinct) agents it claimed. Once a claim is durable, the store
+  // refuses the background writes (health, its history, transitions, alerts of the agent,
+  // checkpoints) of every other store opened with a different StoreOpenOptions::writer_node:
+  // they are dropped and counted in StoreStats::fenced_rows. A write whose statement began before
+  // the claim committed may still land. Writers with no writer_node and unclaimed agents are not
+  // fenced. Synchronous; FailedPrecondition from a store that cannot be shared (SQLite).
+  virtual core::Result<size_t> ClaimAgents(
+      std::string_view node_id, uint64_t epoch,
+      std::span<const std::pair<std::string, std::string>> agents) = 0;
+
   // ---- Reads ----
   virtual core::Result<std::vector<StoredExecution>> QueryExecutions(const ExecutionQuery& q) = 0;
   // Executions with id > after_id, ascending, at most `limit`: for replay after a checkpoint.

@@ -157,6 +157,7 @@ struct StoreStats {
   uint64_t rows_deleted_by_retention = 0;
   uint64_t background_dropped = 0;   // background rows dropped because their queue was full
   uint64_t background_failures = 0;  // background rows that failed to write
+  uint64_t fenced_rows = 0;  // background rows refused: their agent is claimed by another node
 };
 
 // A registered resource other than an agent — a workspace, an active check, a database target,

@@ -82,6 +82,10 @@ void ClusterSeries(Exposition& e, const cluster::ClusterNode& node) {
   e.Family("vitals_cluster_agents_moved_total", "counter", "Agents moved here and away.");
   e.Sample("vitals_cluster_agents_moved_total", "direction=\"in\"", st.agents_gained);
   e.Sample("vitals_cluster_agents_moved_total", "direction=\"out\"", st.agents_lost);
+  e.Family("vitals_cluster_claims_total", "counter",
+           "Agents this node claimed in the store, and claims refused for a later epoch's.");
+  e.Sample("vitals_cluster_claims_total", "outcome=\"claimed\"", st.claims);
+  e.Sample("vitals_cluster_claims_total", "outcome=\"refused\"", st.claims_refused);
   e.Family("vitals_cluster_counter_publications_total", "counter",
            "Batches of seed 000's real-time counters sent to Redis, by outcome.");
   e.Sample("vitals_cluster_counter_publications_total", "outcome=\"ok\"", st.counters.publications);
@@ -213,6 +217,10 @@ void Metrics(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) 
            "History and alert records that failed to write.");
   e.Sample("vitals_store_background_failures_total", "",
            static_cast<double>(st.background_failures));
+  e.Family("vitals_store_fenced_rows_total", "counter",
+           "Health, alert and checkpoint rows the store refused: another cluster node claimed "
+           "their agent.");
+  e.Sample("vitals_store_fenced_rows_total", "", static_cast<double>(st.fenced_rows));
   if (s.hub) {
     const StreamHub::Stats hs = s.hub->stats();
     e.Family("vitals_stream_connections", "gauge", "Open WebSocket and SSE connections.");

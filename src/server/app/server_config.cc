@@ -321,6 +321,8 @@ store::StoreOpenOptions StoreOptionsFor(const ServerConfig& c, const core::Clock
   store::StoreOpenOptions o;
   o.synchronous = c.synchronous;
   o.clock = clock;
+  // A cluster node's background writes are fenced by the agents other nodes claimed.
+  if (!c.redis.empty()) o.writer_node = c.NodeId();
   return o;
 }
 

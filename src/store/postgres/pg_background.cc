@@ -26,10 +26,12 @@ struct ShiftedParams {
 };
 
 // INSERT INTO table (columns) VALUES (...), (...) <tail>, `columns` parameters a row, in
-// statements of at most kMaxParams parameters. bind(ShiftedParams&, row).
+// statements of at most kMaxParams parameters. bind(ShiftedParams&, row). `written`, when given,
+// counts the rows inserted or updated (a fencing trigger skips the others).
 template <typename Row, typename BindRow>
 core::Status InsertRows(PgConnection& db, const char* table, const char* columns, int count,
-                        const char* tail, const std::vector<Row>& rows, BindRow bind) {
+                        const char* tail, const std::vector<Row>& rows, BindRow bind,
+                        int64_t* written = nullptr) {
   const size_t per_statement = static_cast<size_t>(kMaxParams / count);
   for (size_t from = 0; from < rows.size(); from += per_statement) {
     const size_t n = std::min(per_statement, rows.size() - from);
@@ -47,8 +49,14 @@ core::Status InsertRows(PgConnection& db, const char* table, const char* columns
     sql += tail;
     auto result = db.Query(sql, params);
     if (!result.ok()) return result.status();
+    if (written != nullptr) *written += PgConnection::Affected(*result);
   }
   return core::Status::Ok();
+}
+
+// Rows of `sent` that the fencing triggers skipped.
+uint64_t Skipped(size_t sent, int64_t written) {
+  return sent > static_cast<size_t>(written) ? sent - static_cast<size_t>(written) : 0;
 }
 
 // "a = EXCLUDED.a, ..." for every column of `columns` not in the key.
@@ -85,11 +93,15 @@ std::vector<const Row*> LastByKey(const std::vector<Row>& rows, KeyOf key_of) {
   return out;
 }
 
-core::Status Write(PgConnection& db, const std::vector<TransitionRecord>& rows) {
+core::Status Write(PgConnection& db, const std::vector<TransitionRecord>& rows, uint64_t* fenced) {
   std::string scratch;
-  return InsertRows(
+  int64_t written = 0;
+  core::Status s = InsertRows(
       db, "health_transitions", kTransitionColumns, 8, "", rows,
-      [&](ShiftedParams& p, const TransitionRecord& r) { BindTransition(p, r, scratch); });
+      [&](ShiftedParams& p, const TransitionRecord& r) { BindTransition(p, r, scratch); },
+      &written);
+  if (s.ok()) *fenced += Skipped(rows.size(), written);
+  return s;
 }
 
 struct HourRow {
@@ -151,40 +163,46 @@ core::Status WriteHistory(PgConnection& db, const std::vector<HealthRecord>& row
                     });
 }
 
-core::Status Write(PgConnection& db, const std::vector<HealthRecord>& rows) {
+core::Status Write(PgConnection& db, const std::vector<HealthRecord>& rows, uint64_t* fenced) {
   auto last = LastByKey(rows, [](const HealthRecord& r) {
     return std::pair<std::string_view, std::string_view>(r.organization_id, r.agent_id);
   });
   const std::string tail =
       "ON CONFLICT (organization_id, agent_id) DO UPDATE SET " + UpdateAll(kHealthColumns, 2);
   std::string scratch;
-  core::Status s =
-      InsertRows(db, "agent_health_realtime", kHealthColumns, 15, tail.c_str(), last,
-                 [&](ShiftedParams& p, const HealthRecord* r) { BindHealth(p, *r, scratch); });
-  return s.ok() ? WriteHistory(db, rows) : s;
+  int64_t written = 0;
+  core::Status s = InsertRows(
+      db, "agent_health_realtime", kHealthColumns, 15, tail.c_str(), last,
+      [&](ShiftedParams& p, const HealthRecord* r) { BindHealth(p, *r, scratch); }, &written);
+  if (!s.ok()) return s;
+  *fenced += Skipped(last.size(), written);
+  return WriteHistory(db, rows);
 }
 
-core::Status Write(PgConnection& db, const std::vector<core::Alert>& rows) {
+core::Status Write(PgConnection& db, const std::vector<core::Alert>& rows, uint64_t* fenced) {
   auto last = LastByKey(rows, [](const core::Alert& a) {
     return std::pair<std::string_view, std::string_view>(a.organization_id, a.id);
   });
   const std::string alerts =
       "ON CONFLICT (organization_id, id) DO UPDATE SET " + UpdateAll(kAlertColumns, 2);
-  core::Status s = InsertRows(db, "alerts", kAlertColumns, 15, alerts.c_str(), last,
-                              [](ShiftedParams& p, const core::Alert* a) { BindAlert(p, *a); });
+  int64_t written = 0;
+  core::Status s = InsertRows(
+      db, "alerts", kAlertColumns, 15, alerts.c_str(), last,
+      [](ShiftedParams& p, const core::Alert* a) { BindAlert(p, *a); }, &written);
   if (!s.ok()) return s;
+  *fenced += Skipped(last.size(), written);
   const std::string mirror =
       "ON CONFLICT (organization_id, id) DO UPDATE SET " + UpdateAll(kHealthAlertColumns, 2);
   return InsertRows(db, "health_alerts", kHealthAlertColumns, 11, mirror.c_str(), last,
                     [](ShiftedParams& p, const core::Alert* a) { BindHealthAlert(p, *a); });
 }
 
-core::Status Write(PgConnection& db, const std::vector<MetricRecord>& rows) {
+core::Status Write(PgConnection& db, const std::vector<MetricRecord>& rows, uint64_t*) {
   return InsertRows(db, "health_metrics", kMetricColumns, 10, "", rows,
                     [](ShiftedParams& p, const MetricRecord& m) { BindMetric(p, m); });
 }
 
-core::Status Write(PgConnection& db, const std::vector<Checkpoint>& rows) {
+core::Status Write(PgConnection& db, const std::vector<Checkpoint>& rows, uint64_t* fenced) {
   std::vector<Checkpoint> agents, integrations;
   for (const Checkpoint& c : rows) {
     (c.kind == CheckpointKind::kAgent ? agents : integrations).push_back(c);
@@ -195,9 +213,12 @@ core::Status Write(PgConnection& db, const std::vector<Checkpoint>& rows) {
   const auto bind = [](ShiftedParams& p, const Checkpoint* c) { BindCheckpoint(p, *c); };
   const std::string agent_tail =
       "ON CONFLICT (organization_id, agent_id) DO UPDATE SET " + UpdateAll(kCheckpointColumns, 2);
+  const auto last_agents = LastByKey(agents, key);
+  int64_t written = 0;
   core::Status s = InsertRows(db, "agent_checkpoints", kCheckpointColumns, 5, agent_tail.c_str(),
-                              LastByKey(agents, key), bind);
+                              last_agents, bind, &written);
   if (!s.ok()) return s;
+  *fenced += Skipped(last_agents.size(), written);
   const std::string integration_tail =
       "ON CONFLICT (organization_id, integration_id) DO UPDATE SET " +
       UpdateAll(kIntegrationCheckpointColumns, 2);
@@ -207,9 +228,9 @@ core::Status Write(PgConnection& db, const std::vector<Checkpoint>& rows) {
 
 }  // namespace
 
-core::Status WritePgBackground(PgConnection& db, const BackgroundBatch& batch) {
+core::Status WritePgBackground(PgConnection& db, const BackgroundBatch& batch, uint64_t* fenced) {
   return std::visit(
-      [&db](const auto& rows) { return rows.empty() ? core::Status::Ok() : Write(db, rows); },
+      [&](const auto& rows) { return rows.empty() ? core::Status::Ok() : Write(db, rows, fenced); },
       batch);
 }
 

@@ -12,7 +12,9 @@
 
 namespace vitals::store {
 
-core::Status WritePgBackground(PgConnection& db, const BackgroundBatch& batch);
+// `fenced` grows by the rows the fencing triggers skipped (Store::ClaimAgents); counted only
+// when the batch succeeded.
+core::Status WritePgBackground(PgConnection& db, const BackgroundBatch& batch, uint64_t* fenced);
 
 // Appends the heartbeats with ids from `first_id` on (in order), and moves each agent's
 // heartbeat_latest forward.

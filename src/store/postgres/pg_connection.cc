@@ -24,8 +24,10 @@ bool IsConnectionClass(const char* sqlstate) {
 
 }  // namespace
 
-PgConnection::PgConnection(std::string url, int timeout_ms)
-    : url_(std::move(url)), timeout_ms_(std::max(timeout_ms, 100)) {}
+PgConnection::PgConnection(std::string url, int timeout_ms, std::string settings)
+    : url_(std::move(url)),
+      timeout_ms_(std::max(timeout_ms, 100)),
+      settings_(std::move(settings)) {}
 
 PgConnection::~PgConnection() { Close(); }
 
@@ -46,7 +48,7 @@ core::Status PgConnection::Connect() {
       "-c statement_timeout=" + std::to_string(timeout_ms_) +
       " -c lock_timeout=" + std::to_string(timeout_ms_) +
       " -c idle_in_transaction_session_timeout=" + std::to_string(4 * timeout_ms_) +
-      " -c client_encoding=UTF8";
+      " -c client_encoding=UTF8" + (settings_.empty() ? "" : " " + settings_);
   const std::string user_timeout = std::to_string(timeout_ms_);
   const char* keys[] = {
       "dbname",          "connect_timeout",     "options",          "tcp_user_timeout",

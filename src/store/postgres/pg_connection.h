@@ -30,7 +30,8 @@ using PgResult = std::unique_ptr<PGresult, PgResultDeleter>;
 
 class PgConnection {
  public:
-  PgConnection(std::string url, int timeout_ms);
+  // `settings`: more `-c name=value` options for the session (e.g. the writer's node id).
+  PgConnection(std::string url, int timeout_ms, std::string settings = "");
   ~PgConnection();
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
@@ -66,6 +67,7 @@ class PgConnection {
 
   const std::string url_;
   const int timeout_ms_;
+  const std::string settings_;
   std::string where_;
   PGconn* conn_ = nullptr;
 };

@@ -140,8 +140,53 @@ CREATE VIEW alerts_view AS SELECT *, vitals_iso(raised_at) AS raised_at_iso,
   vitals_iso(acknowledged_at) AS acknowledged_at_iso FROM alerts;
 )sql";
 
+// Fencing (Store::ClaimAgents): each agent's owner and the epoch it claimed it under. The
+// triggers skip (RETURN NULL) a row of an agent claimed by a node other than the session's
+// vitals.node_id; a session without one (psql, a single node) is not fenced.
+constexpr const char* kOwnership = R"sql(
+CREATE TABLE agent_owners (
+  organization_id TEXT NOT NULL, agent_id TEXT NOT NULL, node_id TEXT NOT NULL,
+  epoch BIGINT NOT NULL, claimed_at BIGINT NOT NULL, PRIMARY KEY (organization_id, agent_id));
+
+CREATE FUNCTION vitals_fenced(org TEXT, agent TEXT) RETURNS BOOLEAN STABLE LANGUAGE SQL AS $$
+  SELECT COALESCE(current_setting('vitals.node_id', true), '') <> '' AND EXISTS (
+    SELECT 1 FROM agent_owners o WHERE o.organization_id = org AND o.agent_id = agent
+      AND o.node_id <> current_setting('vitals.node_id', true)) $$;
+CREATE FUNCTION vitals_fence_agent() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF vitals_fenced(NEW.organization_id, NEW.agent_id) THEN RETURN NULL; END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION vitals_fence_alert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.source_type = 'agent' AND vitals_fenced(NEW.organization_id, NEW.source_id) THEN
+    RETURN NULL;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE FUNCTION vitals_fence_health_alert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.resource_type = 'agent' AND vitals_fenced(NEW.organization_id, NEW.resource_id) THEN
+    RETURN NULL;
+  END IF;
+  RETURN NEW;
+END $$;
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON agent_health_realtime
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_agent();
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON health_history_hourly
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_agent();
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON health_transitions
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_agent();
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON agent_checkpoints
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_agent();
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON alerts
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_alert();
+CREATE TRIGGER fence BEFORE INSERT OR UPDATE ON health_alerts
+  FOR EACH ROW EXECUTE FUNCTION vitals_fence_health_alert();
+)sql";
+
 const std::vector<PgMigration>& Migrations() {
-  static const std::vector<PgMigration> migrations = {{1, kInitialSchema}};
+  static const std::vector<PgMigration> migrations = {{1, kInitialSchema}, {2, kOwnership}};
   return migrations;
 }
 

@@ -99,6 +99,21 @@ std::string_view ValidPgText(std::string_view text, std::string& scratch) {
   return scratch;
 }
 
+std::string PgTextArray(const std::vector<std::string_view>& items) {
+  std::string out = "{";
+  std::string scratch;
+  for (std::string_view item : items) {
+    if (out.size() > 1) out += ',';
+    out += '"';
+    for (char c : ValidPgText(item, scratch)) {
+      if (c == '"' || c == '\\') out += '\\';
+      out += c;
+    }
+    out += '"';
+  }
+  return out + "}";
+}
+
 std::string FormatPgDouble(double v) {
   if (std::isnan(v)) return "NaN";
   if (std::isinf(v)) return v > 0 ? "Infinity" : "-Infinity";

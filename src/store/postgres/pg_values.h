@@ -26,6 +26,8 @@ namespace vitals::store {
 // `text` as PostgreSQL accepts it (see above); returns `text` itself when it already is.
 std::string_view ValidPgText(std::string_view text, std::string& scratch);
 std::string FormatPgDouble(double v);
+// A text[] literal of `items` ({"a","b\"c"}), each made valid as ValidPgText does.
+std::string PgTextArray(const std::vector<std::string_view>& items);
 
 class PgParams {
  public:

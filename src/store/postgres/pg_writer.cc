@@ -35,8 +35,10 @@ core::Result<int64_t> TakeIds(PgConnection& db, const char* key, size_t n) {
 }  // namespace
 
 PgWriter::PgWriter(std::string url, int timeout_ms, WriteQueue& queue, const core::Clock& clock,
-                   size_t recent_executions, PgAppendMethod append_method)
-    : db_(std::move(url), timeout_ms),
+                   size_t recent_executions, PgAppendMethod append_method,
+                   const std::string& writer_node)
+    : db_(std::move(url), timeout_ms,
+          writer_node.empty() ? "" : "-c vitals.node_id=" + writer_node),
       queue_(queue),
       clock_(clock),
       recent_(recent_executions),
@@ -205,10 +207,14 @@ core::Status PgWriter::EnsurePartitions(const WriteGroup& group) {
 
 core::Status PgWriter::WriteBackground(WriteGroup& group) {
   for (const BackgroundBatch& batch : group.background) {
+    uint64_t fenced = 0;
     core::Status s = db_.Exec("SAVEPOINT background");
-    if (s.ok()) s = WritePgBackground(db_, batch);
+    if (s.ok()) s = WritePgBackground(db_, batch, &fenced);
     if (s.ok()) s = db_.Exec("RELEASE SAVEPOINT background");
-    if (s.ok()) continue;
+    if (s.ok()) {
+      counters_.fenced_rows.fetch_add(fenced, std::memory_order_relaxed);
+      continue;
+    }
     if (s.code() == core::StatusCode::kUnavailable) return s;
     counters_.background_failures.fetch_add(1, std::memory_order_relaxed);
     std::fprintf(stderr, "vitals store: background write failed: %s\n", s.message().c_str());

@@ -32,14 +32,16 @@ struct PgWriterCounters {
   std::atomic<uint64_t> commits{0};
   std::atomic<uint64_t> commit_failures{0};
   std::atomic<uint64_t> background_failures{0};
+  std::atomic<uint64_t> fenced_rows{0};
   std::atomic<double> last_commit_ms{0};
   std::atomic<double> commit_ms_total{0};
 };
 
 class PgWriter {
  public:
+  // `writer_node`: the session's vitals.node_id, which the fencing triggers check ("": none).
   PgWriter(std::string url, int timeout_ms, WriteQueue& queue, const core::Clock& clock,
-           size_t recent_executions, PgAppendMethod append_method);
+           size_t recent_executions, PgAppendMethod append_method, const std::string& writer_node);
   ~PgWriter();
 
   // Connects, remembers the log's latest executions, creates today's partitions, and starts the

@@ -1,6 +1,7 @@
 #include "store/postgres/postgres_store.h"
 
 #include <future>
+#include <set>
 
 #include "store/columns/agent_columns.h"
 #include "store/columns/record_columns.h"
@@ -27,6 +28,13 @@ core::Result<std::unique_ptr<Store>> OpenPostgresStore(const PostgresOptions& op
 }
 
 core::Result<std::unique_ptr<Store>> PostgresStore::Open(const PostgresOptions& options) {
+  for (char c : options.writer_node) {
+    if (c <= ' ' || c > '~' || c == '"' || c == '\'' || c == '\\') {
+      return core::Status::InvalidArgument(
+          "store writer node id may hold printable characters only, no spaces, quotes or "
+          "backslashes");
+    }
+  }
   std::unique_ptr<PostgresStore> store(new PostgresStore(options));
   if (core::Status s = store->Init(); !s.ok()) return s;
   return std::unique_ptr<Store>(std::move(store));
@@ -49,7 +57,8 @@ core::Status PostgresStore::Init() {
     if (core::Status s = MigratePg(db, clock_.Now()); !s.ok()) return s;
   }
   writer_ = std::make_unique<PgWriter>(options_.url, options_.timeout_ms, queue_, clock_,
-                                       options_.recent_executions, options_.append_method);
+                                       options_.recent_executions, options_.append_method,
+                                       options_.writer_node);
   return writer_->Start();
 }
 
@@ -199,6 +208,38 @@ core::Status PostgresStore::RecordDelivery(const DeliveryRecord& d) {
       p);
 }
 
+core::Result<size_t> PostgresStore::ClaimAgents(
+    std::string_view node_id, uint64_t epoch,
+    std::span<const std::pair<std::string, std::string>> agents) {
+  std::set<std::pair<std::string_view, std::string_view>> distinct;
+  for (const auto& [org, agent] : agents) distinct.emplace(org, agent);
+  if (distinct.empty()) return size_t{0};
+  std::vector<std::string_view> orgs, ids;
+  orgs.reserve(distinct.size());
+  ids.reserve(distinct.size());
+  for (const auto& [org, agent] : distinct) {
+    orgs.push_back(org);
+    ids.push_back(agent);
+  }
+  PgParams p;
+  p.Bind(1, std::string_view(PgTextArray(orgs)));
+  p.Bind(2, std::string_view(PgTextArray(ids)));
+  p.Bind(3, node_id);
+  p.Bind(4, static_cast<int64_t>(epoch));
+  p.Bind(5, clock_.Now());
+  int64_t claimed = 0;
+  core::Status s =
+      Run("INSERT INTO agent_owners (organization_id, agent_id, node_id, epoch, claimed_at) "
+          "SELECT o, a, $3, $4::bigint, $5::bigint FROM unnest($1::text[], $2::text[]) AS t(o, a) "
+          "ON CONFLICT (organization_id, agent_id) DO UPDATE SET node_id = EXCLUDED.node_id, "
+          "epoch = EXCLUDED.epoch, claimed_at = EXCLUDED.claimed_at "
+          "WHERE agent_owners.epoch < EXCLUDED.epoch OR "
+          "(agent_owners.epoch = EXCLUDED.epoch AND agent_owners.node_id = EXCLUDED.node_id)",
+          p, &claimed);
+  if (!s.ok()) return s;
+  return static_cast<size_t>(claimed);
+}
+
 void PostgresStore::SetCompletionExecutor(CompletionExecutor executor) {
   writer_->SetCompletionExecutor(std::move(executor));
 }
@@ -218,6 +259,7 @@ StoreStats PostgresStore::Stats() const {
   s.commits = c.commits.load(std::memory_order_relaxed);
   s.commit_failures = c.commit_failures.load(std::memory_order_relaxed);
   s.background_failures = c.background_failures.load(std::memory_order_relaxed);
+  s.fenced_rows = c.fenced_rows.load(std::memory_order_relaxed);
   s.background_dropped = queue_.background_dropped();
   s.last_commit_ms = c.last_commit_ms.load(std::memory_order_relaxed);
   s.commit_ms_total = c.commit_ms_total.load(std::memory_order_relaxed);

@@ -33,6 +33,9 @@ struct PostgresOptions {
   // kUnavailable from Health() and refuses acknowledged writes until it can.
   int timeout_ms = 5000;
   const core::Clock* clock = nullptr;  // defaults to the system clock
+  // The cluster node whose background writes these are (Store::ClaimAgents fences them by it);
+  // empty: not fenced. Printable, without spaces, quotes or backslashes (as node ids are).
+  std::string writer_node;
 };
 
 // Connects, creates the schema (migrations are idempotent and serialized between nodes by an

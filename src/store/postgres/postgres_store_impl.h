@@ -37,6 +37,9 @@ class PostgresStore final : public Store {
   core::Status DeleteResource(std::string_view organization_id, std::string_view kind,
                               std::string_view id) override;
   core::Status RecordDelivery(const DeliveryRecord& delivery) override;
+  core::Result<size_t> ClaimAgents(
+      std::string_view node_id, uint64_t epoch,
+      std::span<const std::pair<std::string, std::string>> agents) override;
 
   core::Result<std::vector<StoredExecution>> QueryExecutions(const ExecutionQuery& q) override;
   core::Result<std::vector<StoredExecution>> ExecutionsAfter(int64_t after_id, int limit) override;

@@ -72,6 +72,9 @@ class SqliteStore final : public Store {
   core::Status DeleteResource(std::string_view organization_id, std::string_view kind,
                               std::string_view id) override;
   core::Status RecordDelivery(const DeliveryRecord& delivery) override;
+  core::Result<size_t> ClaimAgents(
+      std::string_view node_id, uint64_t epoch,
+      std::span<const std::pair<std::string, std::string>> agents) override;
   core::Result<std::vector<ResourceRecord>> ListResources(std::string_view kind) override;
   core::Result<std::vector<DeliveryRecord>> QueryDeliveries(std::string_view organization_id,
                                                             std::string_view alert_id,

@@ -96,4 +96,11 @@ core::Result<std::vector<DeliveryRecord>> SqliteStore::QueryDeliveries(
       ReadDelivery);
 }
 
+// One process owns an SQLite file: there is no other node to fence.
+core::Result<size_t> SqliteStore::ClaimAgents(
+    std::string_view, uint64_t, std::span<const std::pair<std::string, std::string>>) {
+  return core::Status::FailedPrecondition(
+      "ownership claims need a store the nodes share (PostgreSQL), not an SQLite file");
+}
+
 }  // namespace vitals::store
