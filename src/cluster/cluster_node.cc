@@ -128,13 +128,19 @@ std::optional<ClusterNode::Owner> ClusterNode::RemoteOwner(std::string_view org,
                                                            std::string_view agent) {
   std::string owner = OwnerOf(org, agent);
   if (owner == options_.node_id) return std::nullopt;
+  auto address = AddressOf(owner);
+  if (!address) return std::nullopt;
+  return Owner{std::move(owner), std::move(*address)};
+}
+
+std::optional<std::string> ClusterNode::AddressOf(const std::string& node_id) {
   {
     std::lock_guard lock(addresses_mu_);
-    auto it = addresses_.find(owner);
-    if (it != addresses_.end()) return Owner{owner, it->second};
+    auto it = addresses_.find(node_id);
+    if (it != addresses_.end()) return it->second;
   }
   RedisClient redis(endpoint_);
-  auto record = redis.Command({"GET", NodeKey(owner)});
+  auto record = redis.Command({"GET", NodeKey(node_id)});
   if (!record.ok() || record->is_nil() || record->is_error()) return std::nullopt;
   // {"node_id":"...","advertise":"host:port"}, as Start() wrote it.
   const std::string_view json = record->str;
@@ -146,8 +152,8 @@ std::optional<ClusterNode::Owner> ClusterNode::RemoteOwner(std::string_view org,
   if (end == std::string_view::npos || end == from) return std::nullopt;
   std::string address(json.substr(from, end - from));
   std::lock_guard lock(addresses_mu_);
-  addresses_[owner] = address;
-  return Owner{owner, std::move(address)};
+  addresses_[node_id] = address;
+  return address;
 }
 
 void ClusterNode::ForgetAddress(const std::string& node_id) {

@@ -103,6 +103,9 @@ class ClusterNode final {
     std::string address;
   };
   std::optional<Owner> RemoteOwner(std::string_view organization_id, std::string_view agent_id);
+  // The HTTP address (host:port) of member `node_id` from its membership record; nullopt when
+  // unknown. Blocks on Redis for an address not yet cached.
+  std::optional<std::string> AddressOf(const std::string& node_id);
   // Drops the cached address of `node_id` (it did not answer there: it may have restarted on
   // another port), so the next RemoteOwner reads its membership record again.
   void ForgetAddress(const std::string& node_id);

@@ -5,7 +5,8 @@
 namespace vitals::server {
 
 ApiServer::ApiServer(Services& services, std::string web_root) : services_(services) {
-  if (services_.cluster != nullptr) proxy_ = std::make_unique<OwnerProxy>(*services_.cluster);
+  if (services_.cluster != nullptr)
+    proxy_ = std::make_unique<OwnerProxy>(*services_.cluster, services_.limits.default_page_size);
   RegisterIngestRoutes(router_, services_);
   RegisterAgentRoutes(router_, services_);
   RegisterHealthRoutes(router_, services_);

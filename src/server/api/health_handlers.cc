@@ -4,6 +4,7 @@
 #include "collect/collector_runner.h"
 #include "server/api/api_server.h"
 #include "server/api/error_mapping.h"
+#include "server/api/owner_proxy.h"
 #include "server/api/query_params.h"
 #include "server/json/system_json.h"
 #include "server/json/views_json.h"
@@ -76,7 +77,10 @@ void AgentList(HttpRequest& req, RequestContext& ctx, Responder respond, Service
           ErrorResponse(Status::InvalidArgument("status: expected active, idle, error or paused")));
     }
   }
-  auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, s.limits.max_page_size);
+  // A cluster member gathering the fleet's list asks for every agent up to its page's end.
+  const int64_t max_limit =
+      req.headers.Get(kForwardedHeader) ? kGatherMaxAgents : s.limits.max_page_size;
+  auto limit = IntParam(req, "limit", s.limits.default_page_size, 1, max_limit);
   auto offset = IntParam(req, "offset", 0, 0, INT64_MAX);
   if (Fail(limit, respond) || Fail(offset, respond)) return;
   const std::string search(req.Query("search").value_or(""));

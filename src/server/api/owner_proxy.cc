@@ -1,10 +1,15 @@
 #include "server/api/owner_proxy.h"
 
+#include <algorithm>
 #include <array>
+#include <cctype>
 #include <charconv>
+#include <optional>
 
 #include "cluster/cluster_node.h"
+#include "server/api/agent_page_merge.h"
 #include "server/http/http_client.h"
+#include "server/json/json_writer.h"
 
 namespace vitals::server {
 namespace {
@@ -22,9 +27,47 @@ bool SplitAddress(const std::string& address, std::string* host, uint16_t* port)
   return std::from_chars(digits.data(), digits.data() + digits.size(), *port).ec == std::errc();
 }
 
+constexpr std::string_view kAgentList = "/api/health/agents";
+
+std::string PercentEncoded(std::string_view v) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : v) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 15];
+    }
+  }
+  return out;
+}
+
+std::string Target(const HttpRequest& r) {
+  std::string target = r.path;
+  for (size_t i = 0; i < r.query.size(); ++i) {
+    target += i == 0 ? '?' : '&';
+    target += PercentEncoded(r.query[i].first) + "=" + PercentEncoded(r.query[i].second);
+  }
+  return target;
+}
+
+// A non-negative integer query value, or `fallback` when absent; nullopt when malformed (the
+// list handler then answers the 400 itself).
+std::optional<int64_t> Count(const HttpRequest& r, std::string_view name, int64_t fallback) {
+  auto v = r.Query(name);
+  if (!v) return fallback;
+  int64_t n = 0;
+  auto [end, ec] = std::from_chars(v->data(), v->data() + v->size(), n);
+  if (ec != std::errc() || end != v->data() + v->size() || n < 0) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
-OwnerProxy::OwnerProxy(cluster::ClusterNode& node, int threads) : node_(node) {
+OwnerProxy::OwnerProxy(cluster::ClusterNode& node, int default_page_size, int threads)
+    : node_(node), default_page_size_(default_page_size) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Run(); });
 }
 
@@ -51,8 +94,94 @@ void OwnerProxy::Run() {
   }
 }
 
+void OwnerProxy::Post(std::function<void()> task) {
+  {
+    std::lock_guard lock(mu_);
+    tasks_.push_back(std::move(task));
+  }
+  cv_.notify_one();
+}
+
+bool OwnerProxy::MaybeGather(const HttpRequest& request, const Route& route,
+                             const RequestContext& ctx, Responder& respond) {
+  if (request.headers.Get(kForwardedHeader) || node_.View().members.size() < 2) return false;
+  Post([this, request, &route, ctx, respond = std::move(respond)]() mutable {
+    Gather(std::move(request), route, std::move(ctx), std::move(respond));
+  });
+  return true;
+}
+
+void OwnerProxy::Gather(HttpRequest request, const Route& route, RequestContext ctx,
+                        Responder respond) {
+  const auto offset = Count(request, "offset", 0);
+  const auto limit = Count(request, "limit", default_page_size_);
+  if (!offset || !limit) {  // the handler names the problem
+    return route.handler(request, ctx, std::move(respond));
+  }
+  AgentPageOrder order;
+  const std::string sort(request.Query("sort").value_or("agent_id"));
+  order.sort = sort;
+  order.desc = request.Query("order").value_or("asc") == "desc";
+  order.offset = *offset;
+  order.limit = *limit;
+  // Every member's first offset+limit agents: the same query, from 0.
+  HttpRequest each = request;
+  std::erase_if(each.query,
+                [](const auto& q) { return q.first == "offset" || q.first == "limit"; });
+  each.query.emplace_back(
+      "limit", std::to_string(std::clamp<int64_t>(*offset + *limit, 1, kGatherMaxAgents)));
+  each.target = Target(each);
+  each.headers.Add(std::string(kForwardedHeader), node_.node_id());
+  std::vector<std::string> pages;
+  std::optional<HttpResponse> local;
+  route.handler(each, ctx, [&local](HttpResponse r) { local = std::move(r); });
+  if (!local || local->status != 200) {  // a bad parameter: the handler's own answer
+    return local ? respond(std::move(*local)) : route.handler(request, ctx, std::move(respond));
+  }
+  pages.push_back(std::move(local->body));
+  Headers headers;
+  if (auto v = request.headers.Get("Authorization")) headers.Add("Authorization", std::string(*v));
+  headers.Add(std::string(kForwardedHeader), node_.node_id());
+  std::vector<std::string> unreachable;
+  for (const std::string& member : node_.View().members) {
+    if (member == node_.node_id()) continue;
+    auto address = node_.AddressOf(member);
+    std::string host;
+    uint16_t port = 0;
+    std::optional<std::string> body;
+    if (address && SplitAddress(*address, &host, &port)) {
+      HttpClient client(host, port);
+      auto r = client.Request(Method::kGet, each.target, "", headers, std::chrono::seconds(5));
+      if (r.ok() && r->status == 200) body = std::move(r->body);
+    }
+    if (!body) {
+      node_.ForgetAddress(member);
+      unreachable.push_back(member);
+      continue;
+    }
+    pages.push_back(std::move(*body));
+  }
+  auto merged = MergeAgentPages(pages, order);
+  if (!merged.ok()) {
+    return respond(HttpResponse::Error(
+        502, "a cluster member answered the agent list with " + merged.status().message()));
+  }
+  if (!unreachable.empty()) {  // {"total":...} → {"partial":true,"unreachable":[...],"total":...}
+    JsonWriter w;
+    w.BeginObject().Field("partial", true).Key("unreachable").BeginArray();
+    for (const std::string& m : unreachable) w.String(m);
+    w.EndArray();
+    std::string head = w.Take();  // `{"partial":true,"unreachable":[...]`
+    merged->replace(0, 1, head + ",");
+  }
+  respond(HttpResponse::Json(200, std::move(*merged)));
+}
+
 bool OwnerProxy::MaybeProxy(const HttpRequest& request, const Route& route,
                             const RequestContext& ctx, Responder& respond) {
+  if (route.pattern == kAgentList && request.method == Method::kGet) {
+    return MaybeGather(request, route, ctx, respond);
+  }
   if (std::find(kAgentRoutes.begin(), kAgentRoutes.end(), route.pattern) == kAgentRoutes.end()) {
     return false;
   }
@@ -80,11 +209,7 @@ bool OwnerProxy::MaybeProxy(const HttpRequest& request, const Route& route,
     }
     respond(HttpResponse::Json(r->status, std::move(r->body)));
   };
-  {
-    std::lock_guard lock(mu_);
-    tasks_.push_back(std::move(task));
-  }
-  cv_.notify_one();
+  Post(std::move(task));
   return true;
 }
 

@@ -4,6 +4,11 @@
 // shared store on any node. The owner re-checks the caller's key; a proxied request carries
 // X-Vitals-Forwarded, and a node serves such a request itself, so a request moves at most once.
 //
+// The fleet's agent list (GET /api/health/agents) is gathered: the node asked takes the first
+// offset+limit agents in the requested order from every member (forwarded requests, whose limit
+// may go up to kGatherMaxAgents) and merges them (agent_page_merge.h). A member that does not
+// answer leaves its agents out; the body then says "partial":true and names it in "unreachable".
+//
 // Thread-safe. Requests run on a small pool of its own threads, so no event loop waits.
 #pragma once
 
@@ -25,10 +30,13 @@ class ClusterNode;
 namespace vitals::server {
 
 inline constexpr std::string_view kForwardedHeader = "X-Vitals-Forwarded";
+// The most agents a gathered list takes from each member: pages beyond are empty in a cluster.
+inline constexpr int64_t kGatherMaxAgents = 1'000'000;
 
 class OwnerProxy {
  public:
-  OwnerProxy(cluster::ClusterNode& node, int threads = 4);
+  // `default_page_size`: the list's limit when the request gives none.
+  OwnerProxy(cluster::ClusterNode& node, int default_page_size, int threads = 4);
   ~OwnerProxy();
   OwnerProxy(const OwnerProxy&) = delete;
   OwnerProxy& operator=(const OwnerProxy&) = delete;
@@ -40,8 +48,15 @@ class OwnerProxy {
 
  private:
   void Run();
+  void Post(std::function<void()> task);
+  // GET /api/health/agents from every member, merged; false when this node is alone or the
+  // request was forwarded.
+  bool MaybeGather(const HttpRequest& request, const Route& route, const RequestContext& ctx,
+                   Responder& respond);
+  void Gather(HttpRequest request, const Route& route, RequestContext ctx, Responder respond);
 
   cluster::ClusterNode& node_;
+  const int default_page_size_;
   std::mutex mu_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> tasks_;  // guarded by mu_

@@ -3,6 +3,7 @@
 // over the nodes gives each agent the health one node alone gives for the same events, and each
 // agent is judged by exactly one node; kill -9 of a node moves its agents to the others, which
 // still convict a heartbeat-silent one.
+#include <algorithm>
 #include <atomic>
 
 #include "cluster/redis_client.h"
@@ -44,6 +45,27 @@ TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
     }
   }
   EXPECT_EQ(owners.size(), 3u) << "12 agents all owned by fewer than 3 nodes";
+  // The fleet's list from any node: each agent once, in order, the page cut from all of them.
+  std::vector<std::string> names;
+  for (int a = 0; a < kAgents; ++a) names.push_back(AgentName(a));
+  std::sort(names.begin(), names.end());
+  std::string expected;
+  for (int a = 4; a < 9; ++a) expected += "\"agent_id\":\"" + names[static_cast<size_t>(a)] + "\"";
+  for (size_t i = 0; i < clients_.size(); ++i) {
+    auto r = clients_[i]->Request(Method::kGet, "/api/health/agents?sort=agent_id&offset=4&limit=5",
+                                  "", Headers());
+    ASSERT_TRUE(r.ok());
+    ASSERT_EQ(r->status, 200) << r->body;
+    EXPECT_NE(r->body.find("\"total\":12,"), std::string::npos) << r->body;
+    std::string ids;
+    for (size_t at = 0; (at = r->body.find("\"agent_id\":\"", at)) != std::string::npos;) {
+      const size_t end = r->body.find('"', at + 12);
+      ids += r->body.substr(at, end + 1 - at);
+      at = end;
+    }
+    EXPECT_EQ(ids, expected) << "node " << i << ": " << r->body;
+    EXPECT_EQ(r->body.find("partial"), std::string::npos);
+  }
   // Seed 000's counters in Redis: each agent's 18 executions, counted once whichever node took
   // them (summed over the hours, in case the run straddled one).
   cluster::RedisClient redis(cluster::RedisEndpoint::FromUrl(redis_).value());
