@@ -358,7 +358,8 @@ void ClusterNode::OnChange(const MembershipView& view) {
     std::unique_lock lock(view_mu_);
     // Registered again: this node was out of the cluster (its key expired while it was cut off
     // or paused), so its agents may have been judged and claimed elsewhere meanwhile.
-    missed = view.joins > seen_joins_;
+    // (0: Start() has not taken its first view yet, and restores everything after it anyway.)
+    missed = seen_joins_ != 0 && view.joins > seen_joins_;
     seen_joins_ = view.joins;
     if (members_ == view.members && !missed) return;
     members_ = view.members;

@@ -26,6 +26,13 @@ TEST(PgValuesTest, NulAndInvalidUtf8BecomeReplacementCharacters) {
   EXPECT_EQ(ValidPgText("end\xE2\x82", scratch), "end\xEF\xBF\xBD\xEF\xBF\xBD");  // truncated
 }
 
+TEST(PgValuesTest, TextArraysQuoteEveryItemAndEscapeQuotesAndBackslashes) {
+  EXPECT_EQ(PgTextArray({}), "{}");
+  EXPECT_EQ(PgTextArray({"a", "", "b c", "{d},e"}), R"({"a","","b c","{d},e"})");
+  EXPECT_EQ(PgTextArray({R"(q"u)", R"(b\s)"}), R"({"q\"u","b\\s"})");
+  EXPECT_EQ(PgTextArray({std::string_view("n\0ul", 4)}), "{\"n\xEF\xBF\xBDul\"}");
+}
+
 TEST(PgValuesTest, DoublesRoundTripExactlyAndSpecialValuesHavePostgresSpellings) {
   for (double v : {0.1, 1.0 / 3.0, 1e-300, -2.5e17, 123.456}) {
     EXPECT_EQ(std::stod(FormatPgDouble(v)), v) << FormatPgDouble(v);
