@@ -37,7 +37,11 @@ core::Result<RestoreResult> RestoreAgents(store::Store& store, engine::Monitor& 
   };
   // The monitor's own absence since it was last seen alive is not held against any agent.
   std::optional<core::Timestamp> alive_at;
-  int64_t replay_from = 0;
+  // With a reorder window each checkpoint is exact about what it holds above its own floor, so
+  // the replay starts at the oldest floor; without one, every agent of the writer has counted
+  // everything up to its newest floor.
+  const bool per_agent = monitor.options().log_reorder_window.count() > 0;
+  std::optional<int64_t> floor;
   std::unordered_map<std::string, const store::Checkpoint*> blob_of;
   std::vector<const store::Checkpoint*> integration_blobs;
   for (const store::Checkpoint& c : *checkpoints) {
@@ -48,8 +52,11 @@ core::Result<RestoreResult> RestoreAgents(store::Store& store, engine::Monitor& 
     }
     if (!taken(c.organization_id, c.agent_id)) continue;
     blob_of[Key(c.organization_id, c.agent_id)] = &c;
-    replay_from = std::max(replay_from, c.last_execution_id);
+    floor = !floor      ? c.last_execution_id
+            : per_agent ? std::min(*floor, c.last_execution_id)
+                        : std::max(*floor, c.last_execution_id);
   }
+  int64_t replay_from = floor.value_or(0);
   for (const store::StoredHeartbeat& h : *heartbeats) {
     alive_at = std::max(alive_at.value_or(h.received_at), h.received_at);
   }
@@ -103,6 +110,24 @@ core::Result<RestoreResult> RestoreAgents(store::Store& store, engine::Monitor& 
     monitor.RestoreHeartbeat(h.organization_id, h.agent_id, h.received_at, out.downtime);
   }
   return out;
+}
+
+core::Result<size_t> CatchUp(store::Store& store, engine::Monitor& monitor, const AgentFilter& take,
+                             int64_t after) {
+  size_t replayed = 0;
+  for (;;) {
+    auto rows = store.ExecutionsAfter(after, 10'000);
+    if (!rows.ok()) return rows.status();
+    if (rows->empty()) break;
+    for (const store::StoredExecution& e : *rows) {
+      after = e.id;
+      if (!take(e.event.organization_id, e.event.agent_id)) continue;
+      if (monitor.Counted(e.event.organization_id, e.event.agent_id, e.id)) continue;
+      monitor.Replay(e.event, e.id, e.started_only);
+      ++replayed;
+    }
+  }
+  return replayed;
 }
 
 }  // namespace vitals::cluster

@@ -35,4 +35,11 @@ core::Result<RestoreResult> RestoreAgents(store::Store& store, engine::Monitor& 
                                           const core::Clock& clock, const AgentFilter& take,
                                           std::optional<core::Duration> downtime);
 
+// Replays into the agents `take` accepts every stored execution after `after` that they have not
+// counted (by their log positions), leaving their state otherwise as it is: what a node that
+// died between its commit and its forward never delivered. Returns the rows replayed. Errors are
+// the store's.
+core::Result<size_t> CatchUp(store::Store& store, engine::Monitor& monitor, const AgentFilter& take,
+                             int64_t after);
+
 }  // namespace vitals::cluster

@@ -84,8 +84,7 @@ Status ClusterNode::Start(const std::string& advertise) {
   return Status::Ok();
 }
 
-void ClusterNode::Restored(int64_t replayed_through) {
-  restored_through_.store(replayed_through, std::memory_order_release);
+void ClusterNode::Restored() {
   Claim(monitor_.AgentKeys(), applied_epoch_);  // the hand-over thread waits for restored_
   {
     std::lock_guard lock(handover_mu_);
@@ -174,6 +173,7 @@ ClusterNodeStats ClusterNode::stats() const {
   s.forward_errors = forward_errors_.load();
   s.received = received_.load();
   s.skipped = skipped_.load();
+  s.caught_up = caught_up_.load();
   s.handovers = handovers_.load();
   s.agents_gained = gained_.load();
   s.agents_lost = lost_.load();
@@ -197,16 +197,8 @@ uint64_t ClusterNode::FirstAlertNumber(uint64_t at_least) {
 
 // ---- Routing ----
 
-int64_t ClusterNode::AppliedThrough(std::string_view org, std::string_view agent) {
-  int64_t through = restored_through_.load(std::memory_order_acquire);
-  std::lock_guard lock(thresholds_mu_);
-  if (handover_through_.empty()) return through;
-  auto it = handover_through_.find(Key(org, agent));
-  return it == handover_through_.end() ? through : std::max(through, it->second);
-}
-
 void ClusterNode::ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, bool start) {
-  if (log_id > 0 && log_id <= AppliedThrough(e.organization_id, e.agent_id)) {
+  if (monitor_.Counted(e.organization_id, e.agent_id, log_id)) {
     skipped_.fetch_add(1, std::memory_order_relaxed);
     return;
   }
@@ -426,16 +418,36 @@ void ClusterNode::HandOver(const std::vector<std::string>& before, const Pending
   if (!restored.ok()) return;
   applied_epoch_ = view.epoch;
   Claim(moved, view.epoch);
+  // A member that left may have committed executions it never forwarded: the agents kept here
+  // take them from the store while the reorder window still covers them.
+  size_t caught_up = 0;
+  const bool member_left = std::any_of(before.begin(), before.end(), [&](const std::string& m) {
+    return std::find(after.begin(), after.end(), m) == after.end();
+  });
+  if (member_left && !view.missed) {
+    const AgentFilter kept = [&](std::string_view org, std::string_view agent) {
+      return cluster::OwnerOf(org, agent, after) == self &&
+             cluster::OwnerOf(org, agent, before) == self;
+    };
+    auto replayed = CatchUp(store_, monitor_, kept, monitor_.log_floor());
+    if (replayed.ok()) {
+      caught_up = *replayed;
+      caught_up_.fetch_add(caught_up, std::memory_order_relaxed);
+    } else {
+      std::fprintf(stderr, "vitals cluster: catching up after a member left failed: %s\n",
+                   replayed.status().message().c_str());
+    }
+  }
   const size_t gained = moved.size();
   handovers_.fetch_add(1, std::memory_order_relaxed);
   gained_.fetch_add(restored->agents, std::memory_order_relaxed);
   lost_.fetch_add(lost, std::memory_order_relaxed);
   std::fprintf(stderr,
                "vitals cluster: members now %zu (epoch %llu); %zu agents %s here (%zu log rows "
-               "replayed), %zu moved away\n",
+               "replayed), %zu moved away, %zu unforwarded executions caught up\n",
                after.size(), static_cast<unsigned long long>(view.epoch), gained,
                view.missed ? "restored afresh after missed views" : "moved", restored->replayed,
-               lost);
+               lost, caught_up);
 }
 
 void ClusterNode::Reload(AgentKeys agents) {
@@ -482,9 +494,10 @@ core::Result<RestoreResult> ClusterNode::RestoreFresh(const AgentFilter& take,
     if (take(org, agent)) (void)monitor_.RemoveAgent(org, agent);
   }
   std::unordered_set<std::string> seen;
+  restored_keys->clear();
   const AgentFilter record = [&](std::string_view org, std::string_view agent) {
     if (!take(org, agent)) return false;
-    seen.insert(Key(org, agent));
+    if (seen.insert(Key(org, agent)).second) restored_keys->emplace_back(org, agent);
     return true;
   };
   // Nobody judged the moved agents since their owner's last renewal, at most a TTL ago.
@@ -494,17 +507,6 @@ core::Result<RestoreResult> ClusterNode::RestoreFresh(const AgentFilter& take,
   if (!restored.ok()) {
     std::fprintf(stderr, "vitals cluster: restore of moved agents failed: %s\n",
                  restored.status().message().c_str());
-    return restored;
-  }
-  {
-    std::lock_guard lock(thresholds_mu_);
-    for (const std::string& key : seen) handover_through_[key] = restored->replayed_through;
-  }
-  restored_keys->clear();
-  restored_keys->reserve(seen.size());
-  for (const std::string& key : seen) {
-    const size_t cut = key.find('\x1f');
-    restored_keys->emplace_back(key.substr(0, cut), key.substr(cut + 1));
   }
   return restored;
 }

@@ -54,7 +54,8 @@ struct ClusterNodeStats {
   uint64_t forward_dropped = 0;  // events dropped because the forward queue was full
   uint64_t forward_errors = 0;   // failed sends (retried)
   uint64_t received = 0;         // events from other nodes applied here
-  uint64_t skipped = 0;          // received events already applied (by a restore)
+  uint64_t skipped = 0;          // received events already counted (redelivered or restored)
+  uint64_t caught_up = 0;        // executions a member that left never forwarded, replayed
   uint64_t handovers = 0;        // membership changes that moved agents
   uint64_t agents_gained = 0;
   uint64_t agents_lost = 0;
@@ -77,9 +78,9 @@ class ClusterNode final {
   // URL or node id; Unavailable when Redis cannot be reached. Before it, Owns() is true for
   // every agent and healthy() false.
   core::Status Start(const std::string& advertise);
-  // After the start-up restore (which restored the agents Owns() accepted, replaying the log
-  // through `replayed_through`): starts applying events from other nodes and moving agents.
-  void Restored(int64_t replayed_through);
+  // After the start-up restore (which restored the agents Owns() accepted): starts applying
+  // events from other nodes and moving agents.
+  void Restored();
   void Stop();
 
   bool Owns(std::string_view organization_id, std::string_view agent_id) const;
@@ -121,12 +122,11 @@ class ClusterNode final {
   void ForwardLoop();
   void Receive(std::vector<ForwardedEvent>& batch);
   void Apply(const ForwardedEvent& e);
-  // Applies an execution not yet applied (by log id) and counts a finished one into seed 000's
-  // Redis counters: only the owner counts an agent, once per log id, so each agent's keys are
-  // written by one node and a redelivery counts nothing twice.
+  // Applies an execution the agent has not counted (by log id: the engine's LogPosition) and
+  // counts a finished one into seed 000's Redis counters: only the owner counts an agent, once
+  // per log id, so each agent's keys are written by one node and a redelivery or an execution
+  // a restore already replayed counts nothing twice.
   void ApplyExecution(const core::ExecutionEvent& e, int64_t log_id, bool start);
-  // The log id through which the agent's executions are already in the engine.
-  int64_t AppliedThrough(std::string_view organization_id, std::string_view agent_id);
   using AgentKeys = std::vector<std::pair<std::string, std::string>>;
   struct PendingView {
     std::vector<std::string> members;
@@ -180,13 +180,8 @@ class ClusterNode final {
   bool restored_ = false;                     // guarded by handover_mu_
   AgentKeys reloads_;                         // guarded by handover_mu_
 
-  // Received executions at or below these log ids are already in the engine (by a restore).
-  std::atomic<int64_t> restored_through_{0};
-  std::mutex thresholds_mu_;
-  std::unordered_map<std::string, int64_t> handover_through_;  // guarded by thresholds_mu_
-
   std::atomic<uint64_t> forwarded_{0}, forward_dropped_{0}, forward_errors_{0}, received_{0},
-      skipped_{0}, handovers_{0}, gained_{0}, lost_{0}, reloaded_{0}, claims_{0},
+      skipped_{0}, handovers_{0}, gained_{0}, lost_{0}, reloaded_{0}, caught_up_{0}, claims_{0},
       claims_refused_{0};
   std::thread forwarder_;
   std::thread handover_;

@@ -134,7 +134,8 @@ void AgentState::RecordExecution(const ExecutionSample& s, int32_t latency_bin, 
   }
 
   ++operations_completed_;
-  last_log_id_ = std::max(last_log_id_, s.log_id);
+  log_.RaiseFloor(s.log_floor);
+  if (s.log_id > 0) log_.Add(s.log_id);
   if (!s.execution_id.empty()) in_flight_.Finish(s.execution_id);
   if (s.success && t_us > last_success_us_) last_success_us_ = t_us;
   if (t_us > last_active_us_) last_active_us_ = t_us;
@@ -173,7 +174,10 @@ Duration AgentState::StuckDeadline(const StuckPolicy& policy) const {
   if (long_window_.Stats().total < policy.min_samples) return policy.default_deadline;
   const std::optional<double> p99 = long_latency_.Quantile(0.99);
   if (!p99) return policy.default_deadline;
-  return std::max(policy.min_deadline, Millis(*p99 * policy.latency_multiple));
+  // Latencies are bounded by validation, not a corrupt checkpoint's sketch: a year at most.
+  constexpr double kMaxDeadlineMs = 365.0 * 24 * 3600 * 1000;
+  return std::max(policy.min_deadline,
+                  Millis(std::min(*p99 * policy.latency_multiple, kMaxDeadlineMs)));
 }
 
 void AgentState::ApplyLiveness(HealthSnapshot& h, Timestamp now, Duration pause_total,
@@ -414,6 +418,7 @@ size_t AgentState::MemoryUsage() const {
   bytes += short_window_.MemoryUsage() + long_window_.MemoryUsage() - 2 * sizeof(RollingWindow);
   bytes += short_latency_.MemoryUsage() + long_latency_.MemoryUsage() - 2 * sizeof(SlidingSketch);
   bytes += in_flight_.MemoryUsage() - sizeof(InFlightExecutions);
+  bytes += log_.MemoryUsage();
   for (const FailingCheck& f : failing_checks_) {
     bytes += sizeof(f) + f.check_id.capacity() + f.detail.capacity();
   }

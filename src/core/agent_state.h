@@ -26,6 +26,7 @@
 #include "core/health_status.h"
 #include "core/heartbeat_tracker.h"
 #include "core/in_flight_executions.h"
+#include "core/log_position.h"
 #include "core/pending_executions.h"
 #include "core/rolling_window.h"
 #include "core/score_trend.h"
@@ -43,6 +44,8 @@ struct ExecutionSample {
   std::string_view execution_id;
   std::string_view error_message;
   int64_t log_id = 0;  // the store's id of this execution, 0 when not stored
+  // Every store id at or below it is counted once this sample is (see LogPosition).
+  int64_t log_floor = 0;
 
   // Views into `event`, which must outlive the sample.
   static ExecutionSample Of(const ExecutionEvent& event, int64_t log_id = 0);
@@ -135,8 +138,11 @@ class AgentState {
   std::optional<HealthStatus> last_status() const { return last_status_; }
   const HealthSnapshot& last_health() const { return last_health_; }
   HealthTrend Trend() const { return trend_.Trend(); }
-  // The largest store id among the executions counted (for checkpoint replay).
-  int64_t last_log_id() const { return last_log_id_; }
+  // The largest store id among the executions counted.
+  int64_t last_log_id() const { return log_.last(); }
+  // Exactly which store ids are counted (a replay or a redelivery skips those).
+  const LogPosition& log_position() const { return log_; }
+  void RaiseLogFloor(int64_t floor) { log_.RaiseFloor(floor); }
   std::optional<Timestamp> last_active() const { return Opt(last_active_us_); }
   size_t in_flight_count() const { return in_flight_.size(); }
   ActivityStatus Activity() const;
@@ -211,7 +217,7 @@ class AgentState {
   std::shared_ptr<const AgentSettings> settings_;
   Timestamp created_at_;
   std::string last_error_;
-  int64_t last_log_id_ = 0;
+  LogPosition log_;
   std::unique_ptr<HeartbeatTracker> heartbeat_;
   // When a heartbeat expectation was last removed (kNever: never): heartbeats stored before it
   // must not bring the tracker back at a restore (RestoreLastHeartbeat).

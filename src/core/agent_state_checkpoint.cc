@@ -9,8 +9,10 @@ namespace {
 
 // Version 1: four alert slots (health, heartbeat, stuck_execution, slo_burn). Version 2: every
 // AgentAlertType's slot (count written), then the failing active checks. Version 3: then when
-// the heartbeat expectation was last removed. All are decoded.
-constexpr uint64_t kCheckpointVersion = 3;
+// the heartbeat expectation was last removed. Version 4: the log position's floor (where
+// earlier versions kept the largest id counted), then its exact ids above the floor. All are
+// decoded.
+constexpr uint64_t kCheckpointVersion = 4;
 constexpr uint64_t kVersion1AlertSlots = 4;
 
 void EncodeOptDouble(BinaryWriter& w, const std::optional<double>& v) {
@@ -75,7 +77,7 @@ std::string AgentState::EncodeCheckpoint() {
   w.I64(last_event_us_);
   w.I64(last_success_us_);
   w.I64(last_active_us_);
-  w.I64(last_log_id_);
+  w.I64(log_.floor());
   w.Str(last_error_);
   w.I64(ToMicros(created_at_));
   in_flight_.Encode(w);
@@ -96,6 +98,7 @@ std::string AgentState::EncodeCheckpoint() {
     w.Str(f.detail);
   }
   w.I64(heartbeat_removed_us_);
+  log_.EncodeAbove(w);
   return w.Take();
 }
 
@@ -118,7 +121,7 @@ Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, D
   s.last_event_us_ = r.I64();
   s.last_success_us_ = r.I64();
   s.last_active_us_ = r.I64();
-  s.last_log_id_ = r.I64();
+  s.log_ = LogPosition(r.I64());
   s.last_error_ = r.Str();
   s.created_at_ = FromMicros(r.I64());
   bool ok = r.ok() && s.in_flight_.Decode(r) && s.short_window_.Decode(r) &&
@@ -147,6 +150,8 @@ Status AgentState::RestoreCheckpoint(std::string_view blob, Duration downtime, D
     }
   }
   if (ok && version >= 3) s.heartbeat_removed_us_ = r.I64();
+  if (ok && version >= 4) ok = s.log_.DecodeAbove(r);
+  ok = ok && s.log_.floor() >= 0;
   if (!ok || !r.done()) return Status::InvalidArgument("checkpoint: corrupt");
   *this = std::move(s);
   return Status::Ok();

@@ -198,5 +198,32 @@ TEST_F(CheckpointCompatTest, CurrentVersionKeepsNewSlotsAndFailingChecks) {
   }
 }
 
+TEST_F(CheckpointCompatTest, LogPositionKeepsIdsAboveItsFloorExactly) {
+  AgentState a = Make();
+  ASSERT_TRUE(
+      a.RestoreCheckpoint(FromHex(kVersion1Hex), Duration(0), kNoPause, policy_.default_heartbeat)
+          .ok());
+  // A version-1 blob's largest id becomes the floor.
+  EXPECT_EQ(a.log_position().floor(), 109);
+  EXPECT_TRUE(a.log_position().Contains(50));
+  // Ids out of order, one of them redelivered, with a floor that lags behind them.
+  for (int64_t id : {140, 120, 160, 120}) {
+    ExecutionSample s;
+    s.timestamp = kT0 + std::chrono::seconds(11);
+    s.log_id = id;
+    s.log_floor = 115;
+    a.RecordExecution(s, kT0 + std::chrono::seconds(11));
+  }
+  const std::string blob = a.EncodeCheckpoint();
+  AgentState b = Make();
+  ASSERT_TRUE(b.RestoreCheckpoint(blob, Duration(0), kNoPause, policy_.default_heartbeat).ok());
+  EXPECT_EQ(b.log_position().floor(), 115);
+  EXPECT_EQ(b.log_position().above_count(), 3u);
+  EXPECT_EQ(b.last_log_id(), 160);
+  for (int64_t id : {100, 115, 120, 140, 160}) EXPECT_TRUE(b.log_position().Contains(id)) << id;
+  for (int64_t id : {116, 130, 150, 161}) EXPECT_FALSE(b.log_position().Contains(id)) << id;
+  EXPECT_EQ(b.View(kT0 + std::chrono::seconds(12), kNoPause, policy_).long_window.total, 14);
+}
+
 }  // namespace
 }  // namespace vitals::core

@@ -121,6 +121,9 @@ bool RollingWindow::Decode(BinaryReader& r) {
   const int64_t head = r.I64();
   const bool has_ring = r.Bool();
   if (!r.ok()) return false;
+  // Bucket indexes of real times are far from the bounds; others would overflow into times.
+  const int64_t bound = INT64_MAX / 4 / bucket_width_.count();
+  if (head != INT64_MIN && (head > bound || head < -bound)) return false;
   if (head != INT64_MIN) {
     head_ = head;
     head_start_us_ = head * bucket_width_.count();

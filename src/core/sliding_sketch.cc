@@ -330,6 +330,12 @@ bool SlidingSketch::Decode(BinaryReader& r) {
   Release();
   head_ = r.I64();
   end_us_ = r.I64();
+  // Slot indexes of real times are far from the bounds; others would overflow into times.
+  if (head_ != INT64_MIN && (head_ > INT64_MAX / 4 / slot_width_.count() ||
+                             head_ < -(INT64_MAX / 4 / slot_width_.count()))) {
+    head_ = INT64_MIN;
+    return false;
+  }
   if (head_ != INT64_MIN) {
     head_start_us_ = head_ * slot_width_.count();
     head_pos_ = RingPos(head_);
@@ -342,7 +348,10 @@ bool SlidingSketch::Decode(BinaryReader& r) {
     zero_[static_cast<size_t>(i)] = static_cast<uint32_t>(r.U64());
   range_.offset = static_cast<int32_t>(r.I64());
   range_.width = static_cast<int32_t>(r.I64());
-  if (!r.ok() || range_.width < 0 || range_.width > max_bins_) return fail();
+  if (!r.ok() || range_.width < 0 || range_.width > max_bins_ || range_.offset < INT32_MIN / 2 ||
+      range_.offset > INT32_MAX / 2) {
+    return fail();
+  }
   if (range_.width == 0) return true;
   const size_t n = static_cast<size_t>(stored_rows()) * static_cast<size_t>(range_.width);
   bins_ = std::make_unique<uint32_t[]>(n);

@@ -105,6 +105,11 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
     if (results[i].ok()) order[fill[shard_of[i]]++] = static_cast<uint32_t>(i);
   }
 
+  // Without a reorder window ids arrive in commit order: a batch's largest id is a floor.
+  int64_t log_floor = log_floor_.load(std::memory_order_relaxed);
+  if (options_.log_reorder_window.count() == 0 && !log_ids.empty()) {
+    log_floor = *std::max_element(log_ids.begin(), log_ids.end());
+  }
   uint64_t accepted = 0;
   for (size_t s = 0; s < shards_.size(); ++s) {
     if (start[s] == start[s + 1]) continue;
@@ -112,7 +117,7 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
     std::lock_guard lock(shard.mu);
     accepted +=
         IngestShardRun(shard, events, std::span(order).subspan(start[s], start[s + 1] - start[s]),
-                       hash, results, log_ids, now);
+                       hash, results, log_ids, log_floor, now);
   }
   events_ingested_.fetch_add(accepted, std::memory_order_relaxed);
   if (any_integration) integrations_.RecordCalls(events, results, now, log_ids);
@@ -127,7 +132,7 @@ void Monitor::IngestBatch(std::span<const core::ExecutionEvent> events, std::spa
 size_t Monitor::IngestShardRun(Shard& shard, std::span<const core::ExecutionEvent> events,
                                std::span<const uint32_t> run, std::span<const uint64_t> hash,
                                std::span<Status> results, std::span<const int64_t> log_ids,
-                               Timestamp now) {
+                               int64_t log_floor, Timestamp now) {
   // A software pipeline over the run, so the cache misses of consecutive events overlap:
   //   stage 1 (k):      prefetch the index slot;
   //   stage 2 (k - 4):  read the slot, prefetch the entry it points to;
@@ -181,6 +186,7 @@ size_t Monitor::IngestShardRun(Shard& shard, std::span<const core::ExecutionEven
       }
       core::ExecutionSample sample = core::ExecutionSample::Of(ev);
       if (!log_ids.empty()) sample.log_id = log_ids[run[j]];
+      sample.log_floor = log_floor;
       e->state.RecordExecution(sample, f.bin, now);
       shard.MarkDirty(e);
       ++accepted;

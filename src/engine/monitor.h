@@ -14,6 +14,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -163,10 +164,15 @@ class Monitor {
     std::string organization_id;
     std::string agent_id;
     std::string blob;
+    // Every store id at or below it is counted in this checkpoint or an earlier one of the
+    // agent, or (with no reorder window) of any agent of this monitor.
+    int64_t log_floor = 0;
   };
-  // Checkpoints of the agents changed since their last one (all of them with `all`), and
-  // `*replay_from`: every execution with a store id at or below it is included in the agent's
-  // checkpoint or in an earlier one, so a restore replays only ids above it.
+  // Checkpoints of the agents changed since their last one (all of them with `all`; with a
+  // reorder window also those due for a refresh), and `*replay_from`: every execution with a
+  // store id at or below it is presumed counted. Without a reorder window a restore replays the
+  // ids above the largest of its checkpoints' floors; with one, above the smallest (each
+  // checkpoint lists the ids above its floor that it holds).
   std::vector<AgentCheckpoint> CollectCheckpoints(bool all, int64_t* replay_from);
   // Checkpoints of the integrations changed since their last one (all of them with `all`). Take
   // them after CollectCheckpoints, with its `replay_from`: the integrations' own last log ids
@@ -180,6 +186,11 @@ class Monitor {
   core::Status RestoreAgent(std::string_view organization_id, std::string_view agent_id,
                             const core::AgentSettings* settings, const std::string* blob,
                             core::Duration downtime);
+  // With a reorder window: every store id at or below it is presumed counted by now (0 without).
+  int64_t log_floor() const { return log_floor_.load(std::memory_order_acquire); }
+  // Whether the agent has counted the stored execution `log_id` (false for an unknown agent).
+  // A redelivered execution is skipped on this.
+  bool Counted(std::string_view organization_id, std::string_view agent_id, int64_t log_id);
   // Replays a stored execution (or start) unless the agent's checkpoint already includes it.
   void Replay(const core::ExecutionEvent& event, int64_t log_id, bool started_only);
   // Raises the log position checkpoints are tagged with (see CollectCheckpoints) to `log_id`:
@@ -200,7 +211,10 @@ class Monitor {
   size_t IngestShardRun(Shard& shard, std::span<const core::ExecutionEvent> events,
                         std::span<const uint32_t> run, std::span<const uint64_t> hash,
                         std::span<core::Status> results, std::span<const int64_t> log_ids,
-                        core::Timestamp now);
+                        int64_t log_floor, core::Timestamp now);
+  // With a reorder window: samples the largest store id seen, so that "the largest id known a
+  // window ago" (log_floor_) and the refresh position move. Called by the ticking thread.
+  void MarkLogPosition(core::Timestamp now);
   void EvaluateEntry(Shard& shard, AgentEntry& e, core::Timestamp now,
                      std::vector<EngineEvent>& out);
   size_t RunEvaluation(bool sweep, core::Timestamp now);
@@ -227,7 +241,11 @@ class Monitor {
   std::atomic<uint64_t> events_ingested_{0};
   std::atomic<uint64_t> next_alert_id_{1};
   std::atomic<int64_t> pause_total_us_{0};
-  std::atomic<int64_t> max_log_id_{0};  // the largest store id ingested
+  std::atomic<int64_t> max_log_id_{0};     // the largest store id ingested
+  std::atomic<int64_t> log_floor_{0};      // with a reorder window: max_log_id_ a window ago
+  std::atomic<int64_t> refresh_floor_{0};  // ... and a refresh before that
+  std::mutex log_marks_mu_;
+  std::deque<std::pair<core::Timestamp, int64_t>> log_marks_;  // guarded by log_marks_mu_
 
   // Tick state: touched only by the ticking thread.
   core::PauseGuard pause_guard_;

@@ -152,6 +152,7 @@ void Monitor::Tick() {
   const bool sweep =
       !last_sweep_ || now - *last_sweep_ >= options_.sweep_interval || now < *last_sweep_;
   if (sweep) last_sweep_ = now;
+  MarkLogPosition(now);
   RunEvaluation(sweep, now);
 }
 

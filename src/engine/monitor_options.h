@@ -30,6 +30,15 @@ struct MonitorOptions {
   core::Duration sweep_interval = std::chrono::seconds(30);       // every agent (time decay)
   core::Duration update_interval = std::chrono::seconds(1);       // health_update spacing per agent
   core::Duration pause_tolerance = std::chrono::seconds(2);       // tick lateness that is a pause
+  // How late a stored execution may reach this monitor behind ones with larger store ids (zero:
+  // never; ids arrive in commit order, as on a single node). In a cluster, executions committed
+  // by other nodes arrive through streams: each agent then keeps the exact ids it counted above
+  // "the largest id known this long ago", so a restore or a redelivery counts each id once.
+  core::Duration log_reorder_window{0};
+  // With a reorder window: an agent whose checkpoint position is older than this (and the
+  // window) is checkpointed again although unchanged, so a restore that starts from its agents'
+  // oldest position never replays more than about this much of the log.
+  core::Duration checkpoint_refresh = std::chrono::minutes(2);
   int shards = 64;
   int evaluation_threads = 2;  // threads a sweep uses, the ticking one included
   size_t max_agents = 1'000'000;

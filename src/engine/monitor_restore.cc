@@ -4,30 +4,58 @@
 namespace vitals::engine {
 
 using core::Status;
+using core::Timestamp;
 
 std::vector<Monitor::AgentCheckpoint> Monitor::CollectCheckpoints(bool all, int64_t* replay_from) {
+  const bool reorder = options_.log_reorder_window.count() > 0;
   // Read before collecting: executions ingested meanwhile have larger ids and are replayed (the
-  // agent's own last id inside its checkpoint keeps a replay from counting anything twice).
-  *replay_from = max_log_id_.load(std::memory_order_acquire);
+  // agent's own log position inside its checkpoint keeps a replay from counting anything twice).
+  *replay_from = reorder ? log_floor_.load(std::memory_order_acquire)
+                         : max_log_id_.load(std::memory_order_acquire);
+  const int64_t refresh = reorder ? refresh_floor_.load(std::memory_order_acquire) : 0;
   std::vector<AgentCheckpoint> out;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mu);
     shard->ForEach([&](AgentEntry& e) {
-      if (!all && !e.checkpoint_dirty) return;
+      if (!all && !e.checkpoint_dirty && e.state.log_position().floor() >= refresh) return;
       e.checkpoint_dirty = false;
-      out.push_back({e.state.organization_id(), e.state.agent_id(), e.state.EncodeCheckpoint()});
+      if (reorder) e.state.RaiseLogFloor(*replay_from);
+      out.push_back({e.state.organization_id(), e.state.agent_id(), e.state.EncodeCheckpoint(),
+                     reorder ? e.state.log_position().floor() : *replay_from});
     });
   }
   return out;
+}
+
+void Monitor::MarkLogPosition(Timestamp now) {
+  const core::Duration window = options_.log_reorder_window;
+  if (window.count() == 0) return;
+  std::lock_guard lock(log_marks_mu_);
+  if (log_marks_.empty() || now - log_marks_.back().first >= std::chrono::seconds(1)) {
+    log_marks_.emplace_back(now, max_log_id_.load(std::memory_order_acquire));
+  }
+  // The position at `at`: the newest mark taken at or before it (0: none that old).
+  const auto position_at = [this](Timestamp at) {
+    int64_t position = 0;
+    for (const auto& [t, id] : log_marks_) {
+      if (t > at) break;
+      position = id;
+    }
+    return position;
+  };
+  const Timestamp refresh_at = now - window - options_.checkpoint_refresh;
+  while (log_marks_.size() > 1 && log_marks_[1].first <= refresh_at) log_marks_.pop_front();
+  log_floor_.store(std::max(log_floor_.load(), position_at(now - window)),
+                   std::memory_order_release);
+  refresh_floor_.store(position_at(refresh_at), std::memory_order_release);
 }
 
 std::vector<std::pair<std::string, std::string>> Monitor::AgentKeys() {
   std::vector<std::pair<std::string, std::string>> out;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard->mu);
-    shard->ForEach([&](AgentEntry& e) {
-      out.emplace_back(e.state.organization_id(), e.state.agent_id());
-    });
+    shard->ForEach(
+        [&](AgentEntry& e) { out.emplace_back(e.state.organization_id(), e.state.agent_id()); });
   }
   return out;
 }
@@ -101,17 +129,28 @@ void Monitor::Replay(const core::ExecutionEvent& ev, int64_t log_id, bool starte
   Shard& shard = ShardFor(key);
   std::lock_guard lock(shard.mu);
   AgentEntry* e = FindOrCreate(shard, key, now);
-  if (!e || log_id <= e->state.last_log_id()) return;
+  if (!e || e->state.log_position().Contains(log_id)) return;
   if (started_only) {
     const std::string_view action = ev.action_name.empty() ? ev.action_type : ev.action_name;
     (void)e->state.StartExecution(ev.execution_id, action, std::min(ev.timestamp, now),
                                   options_.policy.stuck.max_in_flight);
   } else {
-    e->state.RecordExecution(core::ExecutionSample::Of(ev, log_id), now);
+    core::ExecutionSample sample = core::ExecutionSample::Of(ev, log_id);
+    // Replayed in id order: without a reorder window everything before it is counted.
+    if (options_.log_reorder_window.count() == 0) sample.log_floor = log_id;
+    e->state.RecordExecution(sample, now);
     events_ingested_.fetch_add(1, std::memory_order_relaxed);
   }
   shard.MarkDirty(e);
   SetReplayedThrough(log_id);
+}
+
+bool Monitor::Counted(std::string_view organization_id, std::string_view agent_id, int64_t log_id) {
+  const AgentKeyView key{organization_id, agent_id};
+  Shard& shard = ShardFor(key);
+  std::lock_guard lock(shard.mu);
+  const AgentEntry* e = shard.Find(key);
+  return e && e->state.log_position().Contains(log_id);
 }
 
 void Monitor::SetReplayedThrough(int64_t log_id) {

@@ -333,5 +333,55 @@ TEST_F(MonitorTest, CheckpointRestoreAndReplayCountEachExecutionOnce) {
   EXPECT_EQ(v->operations_completed, 15u);
 }
 
+TEST_F(MonitorTest, WithAReorderWindowCheckpointsHoldExactlyTheIdsCounted) {
+  options_.log_reorder_window = seconds(30);
+  options_.checkpoint_refresh = minutes(2);
+  Rebuild();
+  // Ids 1..10 committed, 4, 6 and 9 still on their way (out of commit order).
+  std::vector<core::ExecutionEvent> all;
+  for (int i = 0; i < 10; ++i) all.push_back(Event("a1", i % 5 != 0));
+  std::vector<core::ExecutionEvent> batch;
+  std::vector<int64_t> ids;
+  for (int64_t id : {1, 2, 3, 5, 7, 8, 10}) {
+    batch.push_back(all[id - 1]);
+    ids.push_back(id);
+  }
+  std::vector<core::Status> results(batch.size());
+  monitor_->IngestBatch(batch, results, ids);
+  Step(milliseconds(100));
+  int64_t replay_from = -1;
+  auto checkpoints = monitor_->CollectCheckpoints(false, &replay_from);
+  ASSERT_EQ(checkpoints.size(), 1u);
+  EXPECT_EQ(replay_from, 0);  // nothing is a window old yet
+  EXPECT_TRUE(monitor_->Counted("acme", "a1", 8));
+  EXPECT_FALSE(monitor_->Counted("acme", "a1", 9));
+  EXPECT_FALSE(monitor_->Counted("acme", "other", 1));
+
+  // A restore replaying every id after the checkpoint's floor counts the three missing ones.
+  Monitor restored(options_, &clock_);
+  ASSERT_TRUE(
+      restored.RestoreAgent("acme", "a1", nullptr, &checkpoints[0].blob, core::Duration(0)).ok());
+  for (int64_t id = checkpoints[0].log_floor + 1; id <= 10; ++id) {
+    restored.Replay(all[id - 1], id, false);
+  }
+  auto v = restored.GetAgent("acme", "a1");
+  ASSERT_TRUE(v.ok());
+  EXPECT_EQ(v->long_window.total, 10);
+  EXPECT_EQ(v->long_window.failure, 2);
+
+  // An unchanged agent is checkpointed again once its position is older than the refresh, with
+  // the floor raised to the largest id known a window ago.
+  EXPECT_TRUE(monitor_->CollectCheckpoints(false, &replay_from).empty());
+  Step(seconds(31));
+  EXPECT_TRUE(monitor_->CollectCheckpoints(false, &replay_from).empty());
+  EXPECT_EQ(replay_from, 10);
+  Step(minutes(2) + seconds(30));
+  checkpoints = monitor_->CollectCheckpoints(false, &replay_from);
+  ASSERT_EQ(checkpoints.size(), 1u);
+  EXPECT_EQ(checkpoints[0].log_floor, 10);
+  EXPECT_TRUE(monitor_->Counted("acme", "a1", 9));  // presumed: it never came within the window
+  EXPECT_TRUE(monitor_->CollectCheckpoints(false, &replay_from).empty());
+}
+
 }  // namespace
 }  // namespace vitals::engine

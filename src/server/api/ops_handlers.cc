@@ -72,11 +72,13 @@ void ClusterSeries(Exposition& e, const cluster::ClusterNode& node) {
   e.Family("vitals_cluster_epoch", "gauge", "The membership epoch.");
   e.Sample("vitals_cluster_epoch", "", static_cast<double>(view.epoch));
   e.Family("vitals_cluster_events_total", "counter",
-           "Events sent to their owners, received from other nodes, skipped as already applied.");
+           "Events sent to their owners, received from other nodes, skipped as already counted, "
+           "caught up from the store after a member left.");
   e.Sample("vitals_cluster_events_total", "direction=\"forwarded\"", st.forwarded);
   e.Sample("vitals_cluster_events_total", "direction=\"received\"", st.received);
   e.Sample("vitals_cluster_events_total", "direction=\"skipped\"", st.skipped);
   e.Sample("vitals_cluster_events_total", "direction=\"dropped\"", st.forward_dropped);
+  e.Sample("vitals_cluster_events_total", "direction=\"caught_up\"", st.caught_up);
   e.Family("vitals_cluster_handovers_total", "counter", "Membership changes that moved agents.");
   e.Sample("vitals_cluster_handovers_total", "", st.handovers);
   e.Family("vitals_cluster_agents_moved_total", "counter", "Agents moved here and away.");

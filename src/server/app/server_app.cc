@@ -145,7 +145,7 @@ Status ServerApp::Restore() {
                                                 store::RedactStoreUrl(config_.StoreUrl()) + ": " +
                                                 restored.status().message());
   }
-  if (cluster_) cluster_->Restored(restored->replayed_through);
+  if (cluster_) cluster_->Restored();
   // A cluster's nodes number alerts in blocks of their own, so their ids never collide.
   monitor_->SetNextAlertId(cluster_ ? cluster_->FirstAlertNumber(*max_alert + 1) : *max_alert + 1);
   // Alerts of other sources (system, workspaces, databases, integrations) come back open, so a

@@ -300,6 +300,10 @@ engine::MonitorOptions MonitorOptionsFor(const ServerConfig& c) {
   o.policy.rules.max_failures_per_hour = c.alert_max_failures_per_hour;
   o.integrations.latency_threshold_ms = c.alert_latency_threshold_ms;
   o.queue_depth_threshold = static_cast<int64_t>(c.alert_queue_depth_threshold);
+  // A cluster's executions reach their owner through streams, out of commit order: a forwarded
+  // one is normally there within milliseconds; 30 s covers a stalled stream, and a hand-over or
+  // a lost stream is restored from the store well within it.
+  if (!c.redis.empty()) o.log_reorder_window = std::chrono::seconds(30);
   return o;
 }
 
