@@ -8,6 +8,7 @@
 
 #include "cluster/cluster_node.h"
 #include "server/api/agent_page_merge.h"
+#include "server/api/system_summary_merge.h"
 #include "server/http/http_client.h"
 #include "server/json/json_writer.h"
 
@@ -28,6 +29,19 @@ bool SplitAddress(const std::string& address, std::string* host, uint16_t* port)
 }
 
 constexpr std::string_view kAgentList = "/api/health/agents";
+constexpr std::string_view kSystemSummary = "/api/health/system";
+
+// {...} → {"partial":true,"unreachable":[...],...} when members did not answer.
+std::string MarkPartial(std::string body, const std::vector<std::string>& unreachable) {
+  if (unreachable.empty() || body.empty() || body[0] != '{') return body;
+  JsonWriter w;
+  w.BeginObject().Field("partial", true).Key("unreachable").BeginArray();
+  for (const std::string& m : unreachable) w.String(m);
+  w.EndArray();
+  std::string head = w.Take();  // `{"partial":true,"unreachable":[...]`
+  body.replace(0, 1, head + (body.size() > 2 ? "," : ""));
+  return body;
+}
 
 std::string PercentEncoded(std::string_view v) {
   static constexpr char kHex[] = "0123456789ABCDEF";
@@ -105,14 +119,47 @@ void OwnerProxy::Post(std::function<void()> task) {
 bool OwnerProxy::MaybeGather(const HttpRequest& request, const Route& route,
                              const RequestContext& ctx, Responder& respond) {
   if (request.headers.Get(kForwardedHeader) || node_.View().members.size() < 2) return false;
-  Post([this, request, &route, ctx, respond = std::move(respond)]() mutable {
-    Gather(std::move(request), route, std::move(ctx), std::move(respond));
+  const bool list = route.pattern == kAgentList;
+  Post([this, list, request, &route, ctx, respond = std::move(respond)]() mutable {
+    if (list) {
+      GatherAgents(std::move(request), route, std::move(ctx), std::move(respond));
+    } else {
+      GatherSystem(std::move(request), route, std::move(ctx), std::move(respond));
+    }
   });
   return true;
 }
 
-void OwnerProxy::Gather(HttpRequest request, const Route& route, RequestContext ctx,
-                        Responder respond) {
+std::vector<std::string> OwnerProxy::FetchFromMembers(const HttpRequest& request,
+                                                      const std::string& target,
+                                                      std::vector<std::string>* unreachable) {
+  Headers headers;
+  if (auto v = request.headers.Get("Authorization")) headers.Add("Authorization", std::string(*v));
+  headers.Add(std::string(kForwardedHeader), node_.node_id());
+  std::vector<std::string> bodies;
+  for (const std::string& member : node_.View().members) {
+    if (member == node_.node_id()) continue;
+    auto address = node_.AddressOf(member);
+    std::string host;
+    uint16_t port = 0;
+    std::optional<std::string> body;
+    if (address && SplitAddress(*address, &host, &port)) {
+      HttpClient client(host, port);
+      auto r = client.Request(Method::kGet, target, "", headers, std::chrono::seconds(5));
+      if (r.ok() && r->status == 200) body = std::move(r->body);
+    }
+    if (!body) {
+      node_.ForgetAddress(member);
+      unreachable->push_back(member);
+      continue;
+    }
+    bodies.push_back(std::move(*body));
+  }
+  return bodies;
+}
+
+void OwnerProxy::GatherAgents(HttpRequest request, const Route& route, RequestContext ctx,
+                              Responder respond) {
   const auto offset = Count(request, "offset", 0);
   const auto limit = Count(request, "limit", default_page_size_);
   if (!offset || !limit) {  // the handler names the problem
@@ -132,54 +179,44 @@ void OwnerProxy::Gather(HttpRequest request, const Route& route, RequestContext 
       "limit", std::to_string(std::clamp<int64_t>(*offset + *limit, 1, kGatherMaxAgents)));
   each.target = Target(each);
   each.headers.Add(std::string(kForwardedHeader), node_.node_id());
-  std::vector<std::string> pages;
   std::optional<HttpResponse> local;
   route.handler(each, ctx, [&local](HttpResponse r) { local = std::move(r); });
   if (!local || local->status != 200) {  // a bad parameter: the handler's own answer
     return local ? respond(std::move(*local)) : route.handler(request, ctx, std::move(respond));
   }
-  pages.push_back(std::move(local->body));
-  Headers headers;
-  if (auto v = request.headers.Get("Authorization")) headers.Add("Authorization", std::string(*v));
-  headers.Add(std::string(kForwardedHeader), node_.node_id());
   std::vector<std::string> unreachable;
-  for (const std::string& member : node_.View().members) {
-    if (member == node_.node_id()) continue;
-    auto address = node_.AddressOf(member);
-    std::string host;
-    uint16_t port = 0;
-    std::optional<std::string> body;
-    if (address && SplitAddress(*address, &host, &port)) {
-      HttpClient client(host, port);
-      auto r = client.Request(Method::kGet, each.target, "", headers, std::chrono::seconds(5));
-      if (r.ok() && r->status == 200) body = std::move(r->body);
-    }
-    if (!body) {
-      node_.ForgetAddress(member);
-      unreachable.push_back(member);
-      continue;
-    }
-    pages.push_back(std::move(*body));
-  }
+  std::vector<std::string> pages = FetchFromMembers(request, each.target, &unreachable);
+  pages.insert(pages.begin(), std::move(local->body));
   auto merged = MergeAgentPages(pages, order);
   if (!merged.ok()) {
     return respond(HttpResponse::Error(
         502, "a cluster member answered the agent list with " + merged.status().message()));
   }
-  if (!unreachable.empty()) {  // {"total":...} → {"partial":true,"unreachable":[...],"total":...}
-    JsonWriter w;
-    w.BeginObject().Field("partial", true).Key("unreachable").BeginArray();
-    for (const std::string& m : unreachable) w.String(m);
-    w.EndArray();
-    std::string head = w.Take();  // `{"partial":true,"unreachable":[...]`
-    merged->replace(0, 1, head + ",");
+  respond(HttpResponse::Json(200, MarkPartial(std::move(*merged), unreachable)));
+}
+
+void OwnerProxy::GatherSystem(HttpRequest request, const Route& route, RequestContext ctx,
+                              Responder respond) {
+  std::optional<HttpResponse> local;
+  route.handler(request, ctx, [&local](HttpResponse r) { local = std::move(r); });
+  if (!local || local->status != 200) {
+    return local ? respond(std::move(*local)) : route.handler(request, ctx, std::move(respond));
   }
-  respond(HttpResponse::Json(200, std::move(*merged)));
+  std::vector<std::string> unreachable;
+  std::vector<std::string> bodies = FetchFromMembers(request, request.target, &unreachable);
+  bodies.insert(bodies.begin(), std::move(local->body));
+  auto merged = MergeSystemSummaries(bodies);
+  if (!merged.ok()) {
+    return respond(HttpResponse::Error(
+        502, "a cluster member answered the system summary with " + merged.status().message()));
+  }
+  respond(HttpResponse::Json(200, MarkPartial(std::move(*merged), unreachable)));
 }
 
 bool OwnerProxy::MaybeProxy(const HttpRequest& request, const Route& route,
                             const RequestContext& ctx, Responder& respond) {
-  if (route.pattern == kAgentList && request.method == Method::kGet) {
+  if ((route.pattern == kAgentList || route.pattern == kSystemSummary) &&
+      request.method == Method::kGet) {
     return MaybeGather(request, route, ctx, respond);
   }
   if (std::find(kAgentRoutes.begin(), kAgentRoutes.end(), route.pattern) == kAgentRoutes.end()) {

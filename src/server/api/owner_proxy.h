@@ -8,6 +8,8 @@
 // offset+limit agents in the requested order from every member (forwarded requests, whose limit
 // may go up to kGatherMaxAgents) and merges them (agent_page_merge.h). A member that does not
 // answer leaves its agents out; the body then says "partial":true and names it in "unreachable".
+// The fleet summary (GET /api/health/system) is gathered the same way, its counts summed
+// (system_summary_merge.h).
 //
 // Thread-safe. Requests run on a small pool of its own threads, so no event loop waits.
 #pragma once
@@ -49,11 +51,16 @@ class OwnerProxy {
  private:
   void Run();
   void Post(std::function<void()> task);
-  // GET /api/health/agents from every member, merged; false when this node is alone or the
-  // request was forwarded.
+  // GET /api/health/agents or /api/health/system from every member, merged; false when this
+  // node is alone or the request was forwarded.
   bool MaybeGather(const HttpRequest& request, const Route& route, const RequestContext& ctx,
                    Responder& respond);
-  void Gather(HttpRequest request, const Route& route, RequestContext ctx, Responder respond);
+  void GatherAgents(HttpRequest request, const Route& route, RequestContext ctx, Responder respond);
+  void GatherSystem(HttpRequest request, const Route& route, RequestContext ctx, Responder respond);
+  // GET `target` from every other member with the caller's key, marked forwarded: the bodies of
+  // those that answered 200; the others are appended to `unreachable`. Blocks (5 s a member).
+  std::vector<std::string> FetchFromMembers(const HttpRequest& request, const std::string& target,
+                                            std::vector<std::string>* unreachable);
 
   cluster::ClusterNode& node_;
   const int default_page_size_;

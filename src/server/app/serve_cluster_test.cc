@@ -65,6 +65,14 @@ TEST_F(ServeClusterTest, SpreadIngestAgreesWithOneNodeAndEachAgentHasOneJudge) {
     }
     EXPECT_EQ(ids, expected) << "node " << i << ": " << r->body;
     EXPECT_EQ(r->body.find("partial"), std::string::npos);
+    // The dashboard's summary counts the fleet too, not the ~4 agents this node judges.
+    auto system = clients_[i]->Request(Method::kGet, "/api/health/system", "", Headers());
+    ASSERT_TRUE(system.ok());
+    ASSERT_EQ(system->status, 200) << system->body;
+    EXPECT_NE(system->body.find("\"total_agents\":12,"), std::string::npos) << system->body;
+    EXPECT_NE(system->body.find("\"fleet\":{\"total_agents\":12,"), std::string::npos)
+        << system->body;
+    EXPECT_EQ(system->body.find("partial"), std::string::npos);
   }
   // Seed 000's counters in Redis: each agent's 18 executions, counted once whichever node took
   // them (summed over the hours, in case the run straddled one).
