@@ -174,6 +174,7 @@ ClusterNodeStats ClusterNode::stats() const {
   s.received = received_.load();
   s.skipped = skipped_.load();
   s.caught_up = caught_up_.load();
+  s.liveness_held = monitor_.liveness_held();
   s.handovers = handovers_.load();
   s.agents_gained = gained_.load();
   s.agents_lost = lost_.load();
@@ -343,9 +344,13 @@ void ClusterNode::ForwardLoop() {
 
 void ClusterNode::OnChange(const MembershipView& view) {
   healthy_.store(view.healthy, std::memory_order_release);
+  // Cut off, this node may still be the owner in its own view while the others take the
+  // agents' heartbeats: no conviction for silence until it is back and has restored them.
+  if (!view.healthy) monitor_.HoldLiveness(true);
   // While Redis is unreachable the last members stand: nobody is declared dead for it.
   if (!view.healthy || view.members.empty()) return;
   bool missed = false;
+  bool unchanged = false;
   {
     std::unique_lock lock(view_mu_);
     // Registered again: this node was out of the cluster (its key expired while it was cut off
@@ -353,9 +358,14 @@ void ClusterNode::OnChange(const MembershipView& view) {
     // (0: Start() has not taken its first view yet, and restores everything after it anyway.)
     missed = seen_joins_ != 0 && view.joins > seen_joins_;
     seen_joins_ = view.joins;
-    if (members_ == view.members && !missed) return;
-    members_ = view.members;
+    unchanged = members_ == view.members && !missed;
+    if (!unchanged) members_ = view.members;
   }
+  if (!missed) {  // back without having been dropped: what it judged stands
+    std::lock_guard pending(handover_mu_);
+    if (!(pending_view_ && pending_view_->missed)) monitor_.HoldLiveness(false);
+  }
+  if (unchanged) return;
   {
     std::lock_guard lock(handover_mu_);
     const bool missed_before = pending_view_.has_value() && pending_view_->missed;
@@ -416,6 +426,7 @@ void ClusterNode::HandOver(const std::vector<std::string>& before, const Pending
   AgentKeys moved;
   auto restored = RestoreFresh(take, &moved);
   if (!restored.ok()) return;
+  if (view.missed) monitor_.HoldLiveness(false);  // judged afresh from here
   applied_epoch_ = view.epoch;
   Claim(moved, view.epoch);
   // A member that left may have committed executions it never forwarded: the agents kept here

@@ -56,6 +56,7 @@ struct ClusterNodeStats {
   uint64_t received = 0;         // events from other nodes applied here
   uint64_t skipped = 0;          // received events already counted (redelivered or restored)
   uint64_t caught_up = 0;        // executions a member that left never forwarded, replayed
+  bool liveness_held = false;    // no conviction for silence: membership cannot be renewed
   uint64_t handovers = 0;        // membership changes that moved agents
   uint64_t agents_gained = 0;
   uint64_t agents_lost = 0;

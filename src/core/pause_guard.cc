@@ -2,11 +2,14 @@
 
 namespace vitals::core {
 
-std::optional<Duration> PauseGuard::Observe(Timestamp now) {
+std::optional<Duration> PauseGuard::Observe(Timestamp now, bool held) {
   std::optional<Duration> pause;
   if (last_tick_ && now > *last_tick_) {
     const Duration gap = now - *last_tick_;
-    if (gap > tick_interval_ + tolerance_) {
+    if (held) {
+      pause = gap;
+      total_ += gap;
+    } else if (gap > tick_interval_ + tolerance_) {
       pause = gap - tick_interval_;
       total_ += *pause;
     }

@@ -23,7 +23,10 @@ class PauseGuard {
       : tick_interval_(tick_interval), tolerance_(tolerance) {}
 
   // Records a tick at `now`; returns the pause detected since the previous tick, if any.
-  std::optional<Duration> Observe(Timestamp now);
+  // `held`: the whole time since the previous tick is a pause — the monitor is running but
+  // knows it cannot hear its agents (a cluster node cut off from its peers), so their silence
+  // meanwhile is not held against them either.
+  std::optional<Duration> Observe(Timestamp now, bool held = false);
   // All pause time detected so far.
   Duration total() const { return total_; }
 

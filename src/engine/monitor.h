@@ -155,6 +155,12 @@ class Monitor {
     return core::Duration(pause_total_us_.load(std::memory_order_acquire));
   }
   const MonitorOptions& options() const { return options_; }
+  // While held, time passes for no agent's liveness: heartbeat and stuck-execution deadlines
+  // stand still (as during a pause the monitor notices itself). A cluster node holds it while it
+  // cannot renew its membership: the others may be taking its agents' heartbeats, so its
+  // silence is not theirs. Thread-safe; takes effect at the next tick.
+  void HoldLiveness(bool held) { liveness_held_.store(held, std::memory_order_release); }
+  bool liveness_held() const { return liveness_held_.load(std::memory_order_acquire); }
   const core::Clock* clock() const { return clock_; }
   // Alert ids continue from here (after a restart the store sets it past the largest it has).
   void SetNextAlertId(uint64_t next) { next_alert_id_.store(next); }
@@ -241,6 +247,7 @@ class Monitor {
   std::atomic<uint64_t> events_ingested_{0};
   std::atomic<uint64_t> next_alert_id_{1};
   std::atomic<int64_t> pause_total_us_{0};
+  std::atomic<bool> liveness_held_{false};
   std::atomic<int64_t> max_log_id_{0};     // the largest store id ingested
   std::atomic<int64_t> log_floor_{0};      // with a reorder window: max_log_id_ a window ago
   std::atomic<int64_t> refresh_floor_{0};  // ... and a refresh before that

@@ -145,7 +145,7 @@ size_t Monitor::RunEvaluation(bool sweep, Timestamp now) {
 
 void Monitor::Tick() {
   const Timestamp now = clock_->Now();
-  if (pause_guard_.Observe(now)) {
+  if (pause_guard_.Observe(now, liveness_held_.load(std::memory_order_acquire))) {
     pause_total_us_.store(pause_guard_.total().count(), std::memory_order_release);
   }
   ++tick_;

@@ -217,6 +217,25 @@ TEST_F(MonitorTest, MonitorPauseConvictsNoAgent) {
   EXPECT_EQ(monitor_->GetAgent("acme", "hb")->heartbeat->state, core::HeartbeatState::kDegraded);
 }
 
+TEST_F(MonitorTest, HeldLivenessConvictsNoAgentWhileTheMonitorTicks) {
+  core::AgentSettings s;
+  s.heartbeat = core::HeartbeatConfig{};
+  s.heartbeat->interval = seconds(5);
+  ASSERT_TRUE(monitor_->RegisterAgent("acme", "hb", s).ok());
+  ASSERT_TRUE(monitor_->RecordHeartbeat("acme", "hb", std::nullopt, "").ok());
+  Step(milliseconds(100));
+  recorder_.Take();
+  monitor_->HoldLiveness(true);  // ticking on time, but deaf (a cluster node cut off)
+  EXPECT_TRUE(monitor_->liveness_held());
+  for (int i = 0; i < 300; ++i) Step(milliseconds(100));  // 30 s: six intervals
+  EXPECT_TRUE(OfKind(recorder_.Take(), EngineEventKind::kTransition).empty());
+  EXPECT_EQ(monitor_->GetAgent("acme", "hb")->heartbeat->state, core::HeartbeatState::kHealthy);
+  EXPECT_GE(monitor_->pause_total(), seconds(29));
+  monitor_->HoldLiveness(false);
+  for (int i = 0; i < 60; ++i) Step(milliseconds(100));  // silence once it can hear again
+  EXPECT_EQ(monitor_->GetAgent("acme", "hb")->heartbeat->state, core::HeartbeatState::kDegraded);
+}
+
 TEST_F(MonitorTest, RegisterUpdatePauseRemove) {
   core::AgentSettings s;
   s.name = "Sales Assistant";

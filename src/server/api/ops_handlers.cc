@@ -67,6 +67,10 @@ void ClusterSeries(Exposition& e, const cluster::ClusterNode& node) {
   e.Family("vitals_cluster_redis_up", "gauge",
            "Whether the last membership renewal reached Redis.");
   e.Sample("vitals_cluster_redis_up", "", node.healthy() ? 1 : 0);
+  e.Family("vitals_cluster_liveness_held", "gauge",
+           "Whether heartbeat convictions are held: this node cannot renew its membership, so "
+           "its agents' heartbeats may be going to the others.");
+  e.Sample("vitals_cluster_liveness_held", "", st.liveness_held ? 1 : 0);
   e.Family("vitals_cluster_members", "gauge", "Live members this node sees.");
   e.Sample("vitals_cluster_members", "", static_cast<double>(view.members.size()));
   e.Family("vitals_cluster_epoch", "gauge", "The membership epoch.");
