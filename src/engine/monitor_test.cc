@@ -42,6 +42,16 @@ class MonitorTest : public ::testing::Test {
     return e;
   }
 
+  // Registers `agent` with a heartbeat expected every `interval` and records one, then ticks.
+  void HeartbeatingAgent(const std::string& agent, core::Duration interval) {
+    core::AgentSettings s;
+    s.heartbeat = core::HeartbeatConfig{};
+    s.heartbeat->interval = interval;
+    ASSERT_TRUE(monitor_->RegisterAgent("acme", agent, s).ok());
+    ASSERT_TRUE(monitor_->RecordHeartbeat("acme", agent, std::nullopt, "").ok());
+    Step(milliseconds(100));
+  }
+
   void Step(core::Duration d) {
     clock_.Advance(d);
     monitor_->Tick();
@@ -199,12 +209,7 @@ TEST_F(MonitorTest, StuckExecutionFoundByDeadline) {
 }
 
 TEST_F(MonitorTest, MonitorPauseConvictsNoAgent) {
-  core::AgentSettings s;
-  s.heartbeat = core::HeartbeatConfig{};
-  s.heartbeat->interval = seconds(5);
-  ASSERT_TRUE(monitor_->RegisterAgent("acme", "hb", s).ok());
-  ASSERT_TRUE(monitor_->RecordHeartbeat("acme", "hb", std::nullopt, "").ok());
-  Step(milliseconds(100));
+  ASSERT_NO_FATAL_FAILURE(HeartbeatingAgent("hb", seconds(5)));
   Step(seconds(1));
   recorder_.Take();
   Step(minutes(5));  // the monitor was suspended for five minutes
@@ -218,12 +223,7 @@ TEST_F(MonitorTest, MonitorPauseConvictsNoAgent) {
 }
 
 TEST_F(MonitorTest, HeldLivenessConvictsNoAgentWhileTheMonitorTicks) {
-  core::AgentSettings s;
-  s.heartbeat = core::HeartbeatConfig{};
-  s.heartbeat->interval = seconds(5);
-  ASSERT_TRUE(monitor_->RegisterAgent("acme", "hb", s).ok());
-  ASSERT_TRUE(monitor_->RecordHeartbeat("acme", "hb", std::nullopt, "").ok());
-  Step(milliseconds(100));
+  ASSERT_NO_FATAL_FAILURE(HeartbeatingAgent("hb", seconds(5)));
   recorder_.Take();
   monitor_->HoldLiveness(true);  // ticking on time, but deaf (a cluster node cut off)
   EXPECT_TRUE(monitor_->liveness_held());
