@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "server/app/serve_test_support.h"
+#include "server/http/test_handlers.h"
 
 namespace vitals::server::testing {
 namespace {
@@ -73,6 +74,43 @@ TEST_F(CliTest, RoutesAddListRemove) {
   ASSERT_EQ(r.rc, 0) << r.err;
   EXPECT_EQ(r.out, "route pager removed\n");
   EXPECT_TRUE(Has(Cli("routes list").out, "0 routes"));
+}
+
+TEST_F(CliTest, RoutesTestSendsOneNotificationAndSaysWhetherItArrived) {
+  StartServer({"--allow-private-targets"});  // the receiver is on loopback
+  TestServer receiver;
+  std::mutex mu;
+  std::vector<std::string> bodies;
+  receiver.requests.set_reply([&](HttpRequest r, Responder respond) {
+    {
+      std::lock_guard lock(mu);
+      bodies.push_back(r.body);
+    }
+    respond(HttpResponse::Text(200, "ok"));
+  });
+  const std::string url = "http://127.0.0.1:" + std::to_string(receiver.server.port()) + "/hook";
+  ASSERT_EQ(Cli("routes add ops --kind webhook --url " + url).rc, 0);
+  CliResult r = Cli("routes test ops");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_EQ(r.out, "test notification delivered through ops\n");
+  {
+    std::lock_guard lock(mu);
+    ASSERT_EQ(bodies.size(), 1u);
+    EXPECT_TRUE(Has(bodies[0], "\"change\":\"test\"")) << bodies[0];
+    EXPECT_TRUE(Has(bodies[0], "vitals test notification (route ops)")) << bodies[0];
+  }
+  // Nothing listens on port 9: the failure is named at once, without the route's retries.
+  ASSERT_EQ(Cli("routes add dead --kind webhook --url http://127.0.0.1:9/hook").rc, 0);
+  r = Cli("routes test dead");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_TRUE(Has(r.err, "HTTP 502: route dead: the test notification was not delivered")) << r.err;
+  r = Cli("routes test nothing-here");
+  EXPECT_EQ(r.rc, 1);
+  EXPECT_TRUE(Has(r.err, "HTTP 404")) << r.err;
+  EXPECT_TRUE(Has(r.err, "route nothing-here does not exist")) << r.err;
+  r = Cli("deliveries --limit 5");
+  ASSERT_EQ(r.rc, 0) << r.err;
+  EXPECT_TRUE(Has(r.out, "2 deliveries")) << r.out;
 }
 
 TEST_F(CliTest, WindowsAddListRemove) {

@@ -108,6 +108,14 @@ void AddRouteCommands(CLI::App& app, const CommandContext& ctx) {
     return Run(*g, Method::kDelete, "/api/v1/routes/" + Escape(*id), "",
                [id](dom::element) { std::cout << "route " << *id << " removed\n"; });
   });
+  CLI::App* test = routes->add_subcommand("test", "Send a test notification through a route");
+  ctx.Options(test);
+  test->add_option("id", *id, "Route id")->required();
+  ctx.On(test, [g = ctx.g, id] {
+    return Run(
+        *g, Method::kPost, "/api/v1/routes/" + Escape(*id) + "/test", "",
+        [id](dom::element) { std::cout << "test notification delivered through " << *id << "\n"; });
+  });
   CLI::App* list = routes->add_subcommand("list", "Routes and their filters");
   ctx.Options(list);
   ctx.On(list, [g = ctx.g] { return Run(*g, Method::kGet, "/api/v1/routes", "", RenderRoutes); });

@@ -1,4 +1,5 @@
-// Where alerts go: delivery routes (POST/GET /api/v1/routes, DELETE /api/v1/routes/{id}),
+// Where alerts go: delivery routes (POST/GET /api/v1/routes, DELETE /api/v1/routes/{id},
+// POST /api/v1/routes/{id}/test),
 // maintenance windows (POST/GET /api/v1/maintenance-windows, DELETE .../{id}) and the delivery
 // log (GET /api/v1/deliveries?alert_id=&limit=). A spec is validated whole, written to the store
 // (durable) and only then applied to the Notifier, so a restart keeps it and nothing is
@@ -56,6 +57,25 @@ void ListRoutes(HttpRequest&, RequestContext& ctx, Responder respond, Services& 
     sep = ",";
   }
   respond(HttpResponse::Json(200, body + "]}"));
+}
+
+// Sends a test notification through the route and answers with the channel's outcome: 200 when
+// the receiver took it, 502 naming why not.
+void TestRoute(HttpRequest&, RequestContext& ctx, Responder respond, Services& s) {
+  if (!s.notifier) return respond(Unavailable());
+  const std::string id(ctx.Param("id"));
+  auto done = [id, respond](Status status, std::string detail) {
+    if (!status.ok()) {
+      return respond(HttpResponse::Error(
+          502, "route " + id + ": the test notification was not delivered: " + status.message()));
+    }
+    JsonWriter w;
+    w.BeginObject().Field("route_id", id).Field("delivered", true).Field("detail", detail);
+    respond(HttpResponse::Json(200, w.EndObject().Take()));
+  };
+  if (Status st = s.notifier->SendTest(ctx.organization_id, id, std::move(done)); !st.ok()) {
+    respond(ErrorResponse(st));
+  }
 }
 
 void PostWindow(HttpRequest& req, RequestContext& ctx, Responder respond, Services& s) {
@@ -136,6 +156,7 @@ void RegisterDeliveryRoutes(Router& router, Services& s) {
   };
   router.Add(Method::kPost, "/api/v1/routes", KeyScope::kAdmin, bind(PostRoute));
   router.Add(Method::kGet, "/api/v1/routes", KeyScope::kRead, bind(ListRoutes));
+  router.Add(Method::kPost, "/api/v1/routes/{id}/test", KeyScope::kAdmin, bind(TestRoute));
   router.Add(Method::kDelete, "/api/v1/routes/{id}", KeyScope::kAdmin,
              [&s](HttpRequest&, RequestContext& c, Responder d) {
                Delete(c, std::move(d), s, kRouteKind);

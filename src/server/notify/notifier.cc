@@ -74,11 +74,16 @@ void Notifier::Stop() {
   if (dispatcher_.joinable()) dispatcher_.join();
   for (std::thread& t : workers_) t.join();
   workers_.clear();
-  std::lock_guard<std::mutex> lock(mu_);
-  for (auto& [key, q] : queues_) abandoned_ += q.jobs.size();
-  queues_.clear();
-  pending_jobs_ = 0;
-  idle_cv_.notify_all();
+  std::deque<TestJob> tests;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto& [key, q] : queues_) abandoned_ += q.jobs.size();
+    queues_.clear();
+    pending_jobs_ = 0;
+    tests.swap(tests_);
+    idle_cv_.notify_all();
+  }
+  for (TestJob& t : tests) t.done(core::Status::Unavailable("the notifier stopped"), "");
 }
 
 void Notifier::OnEvents(std::span<const engine::EngineEvent> events) {
@@ -142,6 +147,10 @@ void Notifier::DeliveryLoop() {
         (pending_jobs_ == 0 || SteadyClock::now() >= stop_deadline_)) {
       break;
     }
+    if (!tests_.empty()) {
+      RunTest(lock);
+      continue;
+    }
     auto next = SteadyClock::now() + std::chrono::seconds(1);
     if (stopping_) next = std::min(next, stop_deadline_);
     auto it = NextReady(&next);
@@ -167,16 +176,18 @@ void Notifier::DeliveryLoop() {
   }
 }
 
+core::Status Notifier::Deliver(const Decision& d, std::string* detail) {
+  auto channel = MakeChannel(d.route, options_);
+  if (!channel.ok()) return channel.status();
+  return (*channel)->Deliver(Payload{d.route.organization_id, d.route.id, d.change, d.incident,
+                                     clock_->Now(), d.idempotency_key, d.superseded},
+                             detail);
+}
+
 bool Notifier::Attempt(Job& job) {
   const Decision& d = job.decision;
-  auto channel = MakeChannel(d.route, options_);
   std::string detail;
-  core::Status status =
-      channel.ok()
-          ? (*channel)->Deliver(Payload{d.route.organization_id, d.route.id, d.change, d.incident,
-                                        clock_->Now(), d.idempotency_key, d.superseded},
-                                &detail)
-          : channel.status();
+  const core::Status status = Deliver(d, &detail);
   if (status.ok()) {
     ++delivered_;
     if (d.change != "refresh") Record(d, job.attempt, "delivered", detail);

@@ -122,6 +122,14 @@ class Notifier final : public engine::MonitorListener {
   void SetIntegrationDown(const std::string& organization_id, const std::string& integration_id,
                           bool down);
 
+  // Sends a test notification through route `id` of `organization_id` now, once (no retry),
+  // ahead of the route's queue: change "test", an open info incident "test_<ms>" titled
+  // "vitals test notification", written to the delivery log like any delivery. `done` gets the
+  // channel's outcome and the receiver's detail, on a delivery thread (Unavailable if the
+  // notifier stops first). NotFound when there is no such route; Unavailable when stopped.
+  using TestDone = std::function<void(core::Status status, std::string detail)>;
+  core::Status SendTest(const std::string& organization_id, const std::string& id, TestDone done);
+
   // Waits until every queued change is dispatched, no incident's opening waits for its grouping
   // window, and every delivery finished (delivered or given up). False on timeout. For tests and
   // orderly shutdown.
@@ -154,6 +162,14 @@ class Notifier final : public engine::MonitorListener {
   // Runs one attempt of `job` (mu_ not held); returns whether it is finished (delivered or
   // given up); otherwise `job` is set up for its next attempt.
   bool Attempt(Job& job);
+  // One delivery of `d` through its route's channel; `*detail` is the receiver's answer.
+  core::Status Deliver(const Decision& d, std::string* detail);
+  struct TestJob {
+    Decision decision;
+    TestDone done;
+  };
+  // REQUIRES: mu_ held; releases it while delivering. Runs the oldest test job.
+  void RunTest(std::unique_lock<std::mutex>& lock);
   void Record(const Decision& d, int attempt, std::string_view outcome, std::string detail);
   bool IdleLocked() const;
 
@@ -174,6 +190,7 @@ class Notifier final : public engine::MonitorListener {
   size_t awaiting_openings_ = 0;  // tracker_.pending_openings() after the last dispatch
   bool dispatching_ = false;
   std::map<Key, RouteQueue> queues_;
+  std::deque<TestJob> tests_;
   size_t pending_jobs_ = 0;
   bool started_ = false;
   bool stopping_ = false;
